@@ -33,6 +33,13 @@ lint: ## gofmt and go vet (generated code is not linted).
 test: lint check-generated lint-spec breaking ## Everything CI proves.
 	$(GO) test -race -count=1 ./...
 
+.PHONY: build
+build: ## Build the stub into bin/.
+	$(GO) build -o bin/ ./cmd/applytoken-stub
+
+run: build ## Start the stub on 127.0.0.1:8080 with the demo config (RUN_FLAGS adds flags; Ctrl-C stops it).
+	./bin/applytoken-stub -config server/demo.yaml $(RUN_FLAGS)
+
 # ---- Independent peers: Spectral and Redocly lint, oasdiff breaking-change check ----
 # The npm peers are pinned in contracttests/peers/package-lock.json. Without node and
 # npm they skip with a loud message; with CI=true they must run.

@@ -1,0 +1,94 @@
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"time"
+)
+
+// options are the command line's settings.
+type options struct {
+	addr              string
+	config            string
+	tlsCert, tlsKey   string
+	readHeaderTimeout time.Duration
+	readTimeout       time.Duration
+	writeTimeout      time.Duration
+	idleTimeout       time.Duration
+	shutdownTimeout   time.Duration
+	maxHeaderBytes    int
+	logLevel          slog.Level
+}
+
+const usageHead = `Usage: applytoken-stub [flags]
+
+Serves the applyToken contract (openapi/applytoken.yaml) with the demo
+credentials (app key demo-app-key, secret demo-app-secret, channels
+demo-channel and disabled-channel) unless -config or the environment says
+otherwise. SIGINT or SIGTERM stops it after requests in flight finish.
+
+Flags:
+`
+
+// usageEnv lists the environment variables package server reads.
+const usageEnv = `
+Environment (overrides -config; an empty variable is ignored):
+  APPLYTOKEN_APP_KEY, APPLYTOKEN_APP_SECRET   the one app accepted; set both
+  APPLYTOKEN_CHANNELS                          channels, e.g. "sales,legacy=disabled"
+  APPLYTOKEN_SIGNING_KEY                       base64 of 32+ bytes; stubs sharing it
+                                               accept each other's tokens
+  APPLYTOKEN_ACCESS_TOKEN_LIFETIME             default AccessToken lifetime, 60s to 24h
+  APPLYTOKEN_MESSAGING_TOKEN_LIFETIME          ccmessaging-token lifetime, 1s to 24h
+`
+
+// parseFlags reads args. Help is written to stderr and reported as
+// flag.ErrHelp.
+func parseFlags(args []string, stderr io.Writer) (options, error) {
+	var o options
+	fs := flag.NewFlagSet("applytoken-stub", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.Usage = func() {
+		fmt.Fprint(stderr, usageHead)
+		fs.PrintDefaults()
+		fmt.Fprint(stderr, usageEnv)
+	}
+	fs.StringVar(&o.addr, "addr", "127.0.0.1:8080", "`host:port` to listen on; port 0 picks a free one")
+	fs.StringVar(&o.config, "config", "", "config `file`, YAML or JSON (see server/demo.yaml)")
+	fs.StringVar(&o.tlsCert, "tls-cert", "", "serve HTTPS with this PEM certificate `file` (with -tls-key)")
+	fs.StringVar(&o.tlsKey, "tls-key", "", "PEM private key `file` for -tls-cert")
+	fs.DurationVar(&o.readHeaderTimeout, "read-header-timeout", 5*time.Second, "time allowed to read a request's headers")
+	fs.DurationVar(&o.readTimeout, "read-timeout", 15*time.Second, "time allowed to read a whole request")
+	fs.DurationVar(&o.writeTimeout, "write-timeout", 15*time.Second, "time allowed from the end of the headers to the end of the answer")
+	fs.DurationVar(&o.idleTimeout, "idle-timeout", 60*time.Second, "how long an idle keep-alive connection stays open")
+	fs.DurationVar(&o.shutdownTimeout, "shutdown-timeout", 15*time.Second, "grace period for requests in flight after SIGINT or SIGTERM")
+	fs.IntVar(&o.maxHeaderBytes, "max-header-bytes", 16<<10, "cap on a request's header `bytes`")
+	fs.TextVar(&o.logLevel, "log-level", slog.LevelInfo, "access log `level`: debug, info, warn or error")
+	if err := fs.Parse(args); err != nil {
+		return o, err
+	}
+	if fs.NArg() > 0 {
+		return o, fmt.Errorf("unexpected argument %q", fs.Arg(0))
+	}
+	return o, o.check()
+}
+
+func (o *options) check() error {
+	if (o.tlsCert == "") != (o.tlsKey == "") {
+		return errors.New("-tls-cert and -tls-key go together")
+	}
+	for name, d := range map[string]time.Duration{
+		"-read-header-timeout": o.readHeaderTimeout, "-read-timeout": o.readTimeout,
+		"-write-timeout": o.writeTimeout, "-idle-timeout": o.idleTimeout, "-shutdown-timeout": o.shutdownTimeout,
+	} {
+		if d <= 0 {
+			return fmt.Errorf("%s must be positive, got %v", name, d)
+		}
+	}
+	if o.maxHeaderBytes < 1<<10 {
+		return fmt.Errorf("-max-header-bytes must be at least 1024, got %d", o.maxHeaderBytes)
+	}
+	return nil
+}

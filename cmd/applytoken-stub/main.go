@@ -1,0 +1,35 @@
+// Command applytoken-stub serves the applyToken contract: the stub of
+// package server on a real socket, for manual trials and for other
+// people's test pipelines.
+//
+//	applytoken-stub                       # 127.0.0.1:8080, demo credentials
+//	applytoken-stub -addr :9090 -config stub.yaml
+//
+// On start it prints its address and a curl session to paste into a
+// shell. Beside the contract it serves GET /openapi.yaml (the contract
+// itself) and GET /healthz. SIGINT or SIGTERM stops it: requests in flight
+// finish, within -shutdown-timeout, and it exits 0.
+//
+// Configuration comes from the embedded demo, then the -config file (YAML,
+// or JSON by its .json name), then the environment variables listed by
+// -h; see package server for the file's fields.
+//
+// Exit status: 0 after a clean shutdown, 1 when serving fails, 2 for bad
+// flags or configuration.
+package main
+
+import (
+	"context"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	go func() {
+		<-ctx.Done()
+		stop() // a second signal ends the process at once
+	}()
+	os.Exit(run(ctx, os.Args[1:], os.Stdout, os.Stderr, os.Getenv))
+}

@@ -1,0 +1,204 @@
+package server
+
+import (
+	"bytes"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/aicc-kit/applytoken/internal/spectest"
+	"github.com/aicc-kit/applytoken/openapi"
+)
+
+// harness runs a Stub behind a real HTTP server, on a clock that moves only
+// when told to, and checks every answer against the contract.
+type harness struct {
+	t     testing.TB
+	stub  *Stub
+	srv   *httptest.Server
+	clock *fakeClock
+	log   *syncBuffer
+}
+
+// Names the table tests use beside the demo configuration.
+const (
+	demoKey        = "demo-app-key"
+	demoSecret     = "demo-app-secret"
+	otherKey       = "other-app-key"
+	otherSecret    = "other-app-secret"
+	enabledChannel = "demo-channel"
+	offChannel     = "disabled-channel"
+	// canary is planted in what callers send; no answer may repeat it.
+	canary = "CANARY-c4n4ry"
+)
+
+func newHarness(t testing.TB, edit ...func(*Config)) *harness {
+	t.Helper()
+	h := &harness{t: t, clock: &fakeClock{now: time.Unix(1_800_000_000, 0)}, log: &syncBuffer{}}
+	cfg := DefaultConfig()
+	cfg.Apps[otherKey] = otherSecret
+	cfg.Now = h.clock.Now
+	cfg.Logger = slog.New(slog.NewTextHandler(h.log, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	for _, e := range edit {
+		e(&cfg)
+	}
+	stub, err := New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h.stub = stub
+	h.srv = httptest.NewServer(stub)
+	t.Cleanup(h.srv.Close)
+	return h
+}
+
+// do sends req, reads the whole answer within a bound, and checks it
+// against the contract.
+func (h *harness) do(req *http.Request) (*http.Response, []byte) {
+	h.t.Helper()
+	c := *h.srv.Client()
+	c.Timeout = 10 * time.Second
+	resp, err := c.Do(req)
+	if err != nil {
+		h.t.Fatalf("%s %s: %v", req.Method, req.URL.Path, err)
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(resp.Body)
+	if err != nil {
+		h.t.Fatalf("%s %s: reading the answer: %v", req.Method, req.URL.Path, err)
+	}
+	spectest.Check(h.t, req, resp, body)
+	return resp, body
+}
+
+func (h *harness) request(method, path string, header http.Header, body io.Reader) *http.Request {
+	h.t.Helper()
+	req, err := http.NewRequest(method, h.srv.URL+path, body)
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	for k, v := range header {
+		req.Header[k] = v
+	}
+	return req
+}
+
+// tokenRequest asks tokenByAkSk for an AccessToken; expire "" sends no
+// X-Token-Expire.
+func (h *harness) tokenRequest(key, secret, expire string) *http.Request {
+	hdr := http.Header{"Content-Type": {"application/json"}}
+	if expire != "" {
+		hdr.Set("X-Token-Expire", expire)
+	}
+	return h.request(http.MethodPost, openapi.TokenByAkSkPath, hdr, bytes.NewReader(credentials(key, secret)))
+}
+
+func (h *harness) accessToken(key, secret string) string {
+	h.t.Helper()
+	resp, body := h.do(h.tokenRequest(key, secret, ""))
+	var r struct{ AccessToken string }
+	if err := json.Unmarshal(body, &r); err != nil || resp.StatusCode != http.StatusOK || r.AccessToken == "" {
+		h.t.Fatalf("tokenByAkSk: %d %s", resp.StatusCode, body)
+	}
+	return r.AccessToken
+}
+
+// applyRequest asks applyToken with the demo app's credentials.
+func (h *harness) applyRequest(token string, body []byte) *http.Request {
+	return h.request(http.MethodPost, openapi.ApplyTokenPath, authHeader(demoKey, token), bytes.NewReader(body))
+}
+
+func (h *harness) messagingToken(accessToken string) string {
+	h.t.Helper()
+	resp, body := h.do(h.applyRequest(accessToken, applyBody(nil)))
+	var r struct{ Token string }
+	if err := json.Unmarshal(body, &r); err != nil || resp.StatusCode != http.StatusOK || r.Token == "" {
+		h.t.Fatalf("applyToken: %d %s", resp.StatusCode, body)
+	}
+	return r.Token
+}
+
+func authHeader(key, token string) http.Header {
+	return http.Header{
+		"Content-Type":  {"application/json; charset=UTF-8"},
+		"X-App-Key":     {key},
+		"Authorization": {"Bearer " + token},
+	}
+}
+
+func credentials(key, secret string) []byte {
+	return mustJSON(map[string]any{"app_key": key, "app_secret": secret})
+}
+
+// applyBody is a valid applyToken body after edit.
+func applyBody(edit func(map[string]any)) []byte {
+	b := map[string]any{"userId": "user-0001", "userName": "Alice", "channelId": enabledChannel, "locale": "en"}
+	if edit != nil {
+		edit(b)
+	}
+	return mustJSON(b)
+}
+
+func mustJSON(v any) []byte {
+	b, err := json.Marshal(v)
+	if err != nil {
+		panic(err)
+	}
+	return b
+}
+
+type fakeClock struct {
+	mu  sync.Mutex
+	now time.Time
+}
+
+func (c *fakeClock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.now
+}
+
+func (c *fakeClock) Advance(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.now = c.now.Add(d)
+}
+
+// syncBuffer collects log output from the server's goroutines.
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
+
+// errorBody decodes an Error answer.
+func errorBody(t testing.TB, body []byte) (code, info string) {
+	t.Helper()
+	var e struct{ ErrorCode, ExceptionInfo string }
+	if err := json.Unmarshal(body, &e); err != nil {
+		t.Fatalf("not an Error body: %v: %s", err, body)
+	}
+	return e.ErrorCode, e.ExceptionInfo
+}
+
+// hiddenLength hides a reader's length, so the client sends it chunked.
+type hiddenLength struct{ io.Reader }
+
+func repeat(s string, n int) string { return strings.Repeat(s, n) }

@@ -1,0 +1,122 @@
+package server
+
+import (
+	"crypto/hmac"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/binary"
+	"errors"
+	"hash"
+	"sync"
+	"time"
+)
+
+// purpose says what a token is for. It is signed with the token, so a
+// token of one purpose never verifies as the other.
+type purpose byte
+
+const (
+	purposeAccess    purpose = 'A' // an AccessToken from tokenByAkSk
+	purposeMessaging purpose = 'M' // a ccmessaging-token from applyToken
+)
+
+// A token is the base64url (unpadded) text of
+//
+//	purpose(1) | expiry(8, Unix seconds, big-endian) | nonce(12) |
+//	len(appKey)(1) | appKey | subject | HMAC-SHA256(label | all before it)(32)
+//
+// Everything a check needs is in the token, so nothing is stored per token
+// and stubs that share a key accept each other's tokens. The random nonce
+// keeps two tokens issued in the same second for the same subject apart.
+const (
+	nonceLen      = 12
+	macLen        = sha256.Size
+	headerLen     = 1 + 8 + nonceLen + 1
+	minTokenLen   = headerLen + macLen
+	maxSubjectLen = 128 // a userId of 32 characters, each up to 4 bytes of UTF-8
+	// maxTokenText bounds the text a check decodes, so a hostile header
+	// costs nothing to reject.
+	maxTokenText = (minTokenLen + maxAppKeyLen + maxSubjectLen) * 4 / 3
+)
+
+// tokenLabel separates these signatures from any other use of the key.
+var tokenLabel = []byte("applytoken-token-v1\x00")
+
+// errBadToken is the one answer to every failed check: which part failed
+// is nobody's business but the log's, and the log never sees tokens.
+var errBadToken = errors.New("illegal or expired token")
+
+// signer issues and checks tokens with one key.
+type signer struct {
+	states sync.Pool // of *macState
+}
+
+// macState is a keyed HMAC with the scratch space a check needs. Pooled,
+// it spares every request the key schedule and every allocation.
+type macState struct {
+	mac hash.Hash
+	raw [maxTokenText]byte
+	sum [macLen]byte
+}
+
+func newSigner(key []byte) *signer {
+	s := &signer{}
+	s.states.New = func() any { return &macState{mac: hmac.New(sha256.New, key)} }
+	return s
+}
+
+// issue returns a token for appKey and subject that expires at exp.
+func (s *signer) issue(p purpose, appKey, subject string, exp time.Time) string {
+	if len(subject) > maxSubjectLen {
+		subject = subject[:maxSubjectLen] // the contract bounds userId far below this
+	}
+	buf := make([]byte, 0, headerLen+len(appKey)+len(subject)+macLen)
+	buf = append(buf, byte(p))
+	buf = binary.BigEndian.AppendUint64(buf, uint64(exp.Unix()))
+	buf = append(buf, make([]byte, nonceLen)...)
+	rand.Read(buf[9 : 9+nonceLen]) // never fails (crypto/rand, Go 1.24+)
+	buf = append(buf, byte(len(appKey)))
+	buf = append(buf, appKey...)
+	buf = append(buf, subject...)
+	st := s.states.Get().(*macState)
+	defer s.states.Put(st)
+	buf = st.sign(buf, buf)
+	return base64.RawURLEncoding.EncodeToString(buf)
+}
+
+// verify reports whether token is a live token of purpose p issued to
+// appKey, at now. The signature is checked, in constant time, before any
+// field is believed.
+func (s *signer) verify(p purpose, appKey, token string, now time.Time) error {
+	if len(token) > maxTokenText {
+		return errBadToken
+	}
+	st := s.states.Get().(*macState)
+	defer s.states.Put(st)
+	n, err := base64.RawURLEncoding.Decode(st.raw[:], []byte(token))
+	if err != nil || n < minTokenLen {
+		return errBadToken
+	}
+	body, mac := st.raw[:n-macLen], st.raw[n-macLen:n]
+	if !hmac.Equal(mac, st.sign(st.sum[:0], body)) {
+		return errBadToken
+	}
+	keyLen := int(body[headerLen-1])
+	switch {
+	case purpose(body[0]) != p,
+		len(body) < headerLen+keyLen,
+		string(body[headerLen:headerLen+keyLen]) != appKey,
+		now.Unix() >= int64(binary.BigEndian.Uint64(body[1:9])):
+		return errBadToken
+	}
+	return nil
+}
+
+// sign appends the MAC of msg to dst.
+func (st *macState) sign(dst, msg []byte) []byte {
+	st.mac.Reset()
+	st.mac.Write(tokenLabel)
+	st.mac.Write(msg)
+	return st.mac.Sum(dst)
+}
