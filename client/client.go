@@ -1,0 +1,132 @@
+package client
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/url"
+	"time"
+
+	"golang.org/x/oauth2"
+)
+
+// Client calls tokenByAkSk and applyToken on one AICC domain. It is safe
+// for concurrent use, and meant to be made once and shared: it caches the
+// AccessToken for all its callers.
+type Client struct {
+	appKey        string
+	now           func() time.Time
+	refreshMargin time.Duration
+	wire          *wire
+	access        *accessTokens
+}
+
+// New returns a Client for baseURL, the scheme and host of the AICC domain
+// (for example https://service.besclouds.com; a path prefix is kept).
+// Exactly one of [WithCredentials] and [WithAccessTokenSource] is required.
+func New(baseURL string, opts ...Option) (*Client, error) {
+	if err := checkBaseURL(baseURL); err != nil {
+		return nil, err
+	}
+	s := settings{
+		userAgent:     defaultUserAgent,
+		now:           time.Now,
+		refreshMargin: defaultRefreshMargin,
+	}
+	for _, opt := range opts {
+		if opt == nil {
+			return nil, errors.New("client: nil Option")
+		}
+		if err := opt(&s); err != nil {
+			return nil, err
+		}
+	}
+	switch s.credentials {
+	case 0:
+		return nil, errors.New("client: no credentials: use WithCredentials or WithAccessTokenSource")
+	case 1:
+	default:
+		return nil, errors.New("client: credentials given more than once: use one of WithCredentials and WithAccessTokenSource, once")
+	}
+	if s.httpClient == nil {
+		s.httpClient = defaultHTTPClient()
+	}
+	w, err := newWire(baseURL, s.httpClient, s.userAgent)
+	if err != nil {
+		return nil, err
+	}
+	c := &Client{appKey: s.appKey, now: s.now, refreshMargin: s.refreshMargin, wire: w}
+	c.access = newAccessTokens(s.now, accessFetcher(w, s))
+	return c, nil
+}
+
+// accessFetcher returns what the AccessToken leg calls when it needs a new
+// token: tokenByAkSk, or the user's own source.
+func accessFetcher(w *wire, s settings) func(context.Context) (*oauth2.Token, error) {
+	if s.accessSource != nil {
+		ts := s.accessSource
+		return func(context.Context) (*oauth2.Token, error) {
+			t, err := ts.Token()
+			if err != nil {
+				return nil, fmt.Errorf("client: AccessToken source: %w", err)
+			}
+			return t, nil
+		}
+	}
+	appKey, appSecret, now := s.appKey, s.appSecret, s.now
+	return func(ctx context.Context) (*oauth2.Token, error) {
+		return w.tokenByAkSk(ctx, appKey, appSecret, now)
+	}
+}
+
+func checkBaseURL(baseURL string) error {
+	u, err := url.Parse(baseURL)
+	if err != nil {
+		return fmt.Errorf("client: base URL: %w", err)
+	}
+	switch {
+	case u.Scheme != "http" && u.Scheme != "https":
+		return fmt.Errorf("client: base URL %q: scheme must be http or https", baseURL)
+	case u.Host == "":
+		return fmt.Errorf("client: base URL %q: host is missing", baseURL)
+	case u.User != nil:
+		return errors.New("client: base URL: user information is not allowed")
+	case u.RawQuery != "" || u.Fragment != "":
+		return fmt.Errorf("client: base URL %q: query and fragment are not allowed", baseURL)
+	}
+	return nil
+}
+
+// ApplyToken makes one applyToken call for req and returns the new
+// ccmessaging-token, fetching an AccessToken first when none is cached or
+// the cached one is due. req is checked first: a field the contract would
+// refuse gives a [*ValidationError] and nothing is sent.
+//
+// When the server refuses the AccessToken (403), ApplyToken renews it and
+// tries once more; the request body is the same, so this is always safe.
+// Errors are [*APIError] (any non-200 answer, or a 200 body that could not
+// be read), [*ResultError] (resultCode "1"), or transport errors.
+func (c *Client) ApplyToken(ctx context.Context, req ApplyTokenRequest) (*Token, error) {
+	if err := req.validate(); err != nil {
+		return nil, err
+	}
+	for attempt := 0; ; attempt++ {
+		at, err := c.access.token(ctx)
+		if err != nil {
+			return nil, err
+		}
+		tok, err := c.wire.applyToken(ctx, c.appKey, at, req, c.now)
+		if attempt == 0 && errors.Is(err, ErrForbidden) {
+			c.access.invalidate(ctx, at)
+			continue
+		}
+		return tok, err
+	}
+}
+
+// TokenSource returns a [MessagingTokenSource] for the user session req
+// describes. req is checked on each application, so an invalid req shows
+// as a [*ValidationError] from Token.
+func (c *Client) TokenSource(req ApplyTokenRequest) *MessagingTokenSource {
+	return newMessagingTokenSource(c, req)
+}

@@ -1,0 +1,387 @@
+package client
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"golang.org/x/oauth2"
+)
+
+func TestNewRejectsBadInput(t *testing.T) {
+	creds := WithCredentials(testAppKey, testAppSecret)
+	tests := []struct {
+		name    string
+		baseURL string
+		opts    []Option
+		want    string
+	}{
+		{"no credentials", "https://example.com", nil, "no credentials"},
+		{"two credentials", "https://example.com", []Option{creds, WithAccessTokenSource("k", oauth2.StaticTokenSource(&oauth2.Token{AccessToken: "a"}))}, "more than once"},
+		{"empty app key", "https://example.com", []Option{WithCredentials("", "s")}, "app key is empty"},
+		{"app key with newline", "https://example.com", []Option{WithCredentials("k\r\nX-Evil: 1", "s")}, "control character"},
+		{"empty secret", "https://example.com", []Option{WithCredentials("k", "")}, "app secret is empty"},
+		{"nil token source", "https://example.com", []Option{WithAccessTokenSource("k", nil)}, "token source is nil"},
+		{"nil http client", "https://example.com", []Option{creds, WithHTTPClient(nil)}, "http client is nil"},
+		{"empty user agent", "https://example.com", []Option{creds, WithUserAgent("")}, "user agent"},
+		{"user agent with newline", "https://example.com", []Option{creds, WithUserAgent("a\nb")}, "user agent"},
+		{"nil clock", "https://example.com", []Option{creds, WithClock(nil)}, "clock is nil"},
+		{"negative margin", "https://example.com", []Option{creds, WithRefreshMargin(-time.Second)}, "margin"},
+		{"margin of an hour", "https://example.com", []Option{creds, WithRefreshMargin(time.Hour)}, "margin"},
+		{"nil option", "https://example.com", []Option{creds, nil}, "nil Option"},
+		{"empty base URL", "", []Option{creds}, "scheme"},
+		{"no scheme", "service.besclouds.com", []Option{creds}, "scheme"},
+		{"ftp scheme", "ftp://service.besclouds.com", []Option{creds}, "scheme"},
+		{"no host", "https://", []Option{creds}, "host"},
+		{"user info", "https://u:p@service.besclouds.com", []Option{creds}, "user information"},
+		{"query", "https://service.besclouds.com?x=1", []Option{creds}, "query"},
+		{"bad URL", "https://[::1", []Option{creds}, "base URL"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c, err := New(tt.baseURL, tt.opts...)
+			if err == nil {
+				t.Fatalf("New = %v, nil; want an error containing %q", c, tt.want)
+			}
+			if !strings.Contains(err.Error(), tt.want) || !strings.HasPrefix(err.Error(), "client: ") {
+				t.Errorf("New error = %q; want one starting with %q and containing %q", err, "client: ", tt.want)
+			}
+			if strings.Contains(err.Error(), "u:p") {
+				t.Errorf("error %q echoes the URL's user information", err)
+			}
+		})
+	}
+}
+
+func TestNewAcceptsPathPrefix(t *testing.T) {
+	var gotPath string
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		gotPath = r.URL.Path
+		writeJSON(w, http.StatusOK, `{"token":"t","resultCode":"0"}`)
+	}))
+	defer srv.Close()
+	c, err := New(srv.URL+"/gateway", WithAccessTokenSource(testAppKey, oauth2.StaticTokenSource(&oauth2.Token{AccessToken: "at"})))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.ApplyToken(context.Background(), testRequest); err != nil {
+		t.Fatal(err)
+	}
+	if want := "/gateway/apiaccess/ccmessaging/applyToken"; gotPath != want {
+		t.Errorf("path = %q; want %q", gotPath, want)
+	}
+}
+
+// TestApplyTokenWire checks every header and body field the client sends.
+func TestApplyTokenWire(t *testing.T) {
+	u := newUpstream(t)
+	u.setAksk(func(w http.ResponseWriter, r *http.Request) {
+		if got, want := r.Header.Get("Content-Type"), "application/json; charset=UTF-8"; got != want {
+			t.Errorf("tokenByAkSk Content-Type = %q; want %q", got, want)
+		}
+		if got := r.Header.Get("X-Token-Expire"); got != "" {
+			t.Errorf("tokenByAkSk X-Token-Expire = %q; want none", got)
+		}
+		if got, want := r.Header.Get("User-Agent"), "test-agent/1"; got != want {
+			t.Errorf("tokenByAkSk User-Agent = %q; want %q", got, want)
+		}
+		body, _ := io.ReadAll(r.Body)
+		if got, want := string(body), `{"app_key":"test-app-key","app_secret":"test-app-secret-5d1c"}`; got != want {
+			t.Errorf("tokenByAkSk body = %s; want %s", got, want)
+		}
+		writeJSON(w, http.StatusOK, `{"AccessToken":"at-x","ApplyType":"Bearer","CreateTime":"1","Expires":"600"}`)
+	})
+	u.setApply(func(w http.ResponseWriter, r *http.Request) {
+		for name, want := range map[string]string{
+			"Content-Type":  "application/json; charset=UTF-8",
+			"X-App-Key":     testAppKey,
+			"Authorization": "Bearer at-x",
+			"User-Agent":    "test-agent/1",
+		} {
+			if got := r.Header.Values(name); len(got) != 1 || got[0] != want {
+				t.Errorf("applyToken %s = %q; want exactly [%q]", name, got, want)
+			}
+		}
+		body, _ := io.ReadAll(r.Body)
+		var got map[string]any
+		if err := json.Unmarshal(body, &got); err != nil {
+			t.Fatalf("applyToken body %s: %v", body, err)
+		}
+		want := map[string]any{"userId": "user-0001", "userName": "Alice", "channelId": "demo-channel", "locale": "en"}
+		if len(got) != len(want) {
+			t.Errorf("applyToken body = %s; want exactly the fields %v", body, want)
+		}
+		for k, v := range want {
+			if got[k] != v {
+				t.Errorf("applyToken body %s = %v; want %q", k, got[k], v)
+			}
+		}
+		writeJSON(w, http.StatusOK, `{"token":"mt-x","resultCode":"0","unknownField":1}`)
+	})
+	clock := newFakeClock()
+	start := clock.Now()
+	c := u.newClient(t, WithUserAgent("test-agent/1"), WithClock(clock.Now))
+	tok, err := c.ApplyToken(context.Background(), testRequest)
+	if err != nil {
+		t.Fatalf("ApplyToken: %v", err)
+	}
+	if tok.Value != "mt-x" {
+		t.Errorf("Value = %q; want %q", tok.Value, "mt-x")
+	}
+	if want := start.Add(time.Hour); !tok.Expiry.Equal(want) {
+		t.Errorf("Expiry = %v; want %v", tok.Expiry, want)
+	}
+}
+
+func TestApplyTokenValidation(t *testing.T) {
+	u := newUpstream(t)
+	c := u.newClient(t)
+	with := func(f func(*ApplyTokenRequest)) ApplyTokenRequest {
+		r := testRequest
+		f(&r)
+		return r
+	}
+	tests := []struct {
+		name  string
+		req   ApplyTokenRequest
+		field string
+	}{
+		{"empty userId", with(func(r *ApplyTokenRequest) { r.UserID = "" }), "userId"},
+		{"33 ASCII characters", with(func(r *ApplyTokenRequest) { r.UserID = strings.Repeat("a", 33) }), "userId"},
+		{"33 code points", with(func(r *ApplyTokenRequest) { r.UserID = strings.Repeat("é", 33) }), "userId"},
+		{"invalid UTF-8 userId", with(func(r *ApplyTokenRequest) { r.UserID = "a\xffb" }), "userId"},
+		{"empty userName", with(func(r *ApplyTokenRequest) { r.UserName = "" }), "userName"},
+		{"invalid UTF-8 userName", with(func(r *ApplyTokenRequest) { r.UserName = "\xc3" }), "userName"},
+		{"empty channelId", with(func(r *ApplyTokenRequest) { r.ChannelID = "" }), "channelId"},
+		{"empty locale", with(func(r *ApplyTokenRequest) { r.Locale = "" }), "locale"},
+		{"one letter", with(func(r *ApplyTokenRequest) { r.Locale = "e" }), "locale"},
+		{"four letters", with(func(r *ApplyTokenRequest) { r.Locale = "engl" }), "locale"},
+		{"upper case", with(func(r *ApplyTokenRequest) { r.Locale = "EN" }), "locale"},
+		{"with country", with(func(r *ApplyTokenRequest) { r.Locale = "en-US" }), "locale"},
+		{"non-ASCII letters", with(func(r *ApplyTokenRequest) { r.Locale = "éé" }), "locale"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := c.ApplyToken(context.Background(), tt.req)
+			var verr *ValidationError
+			if !errors.As(err, &verr) {
+				t.Fatalf("ApplyToken error = %v; want a *ValidationError", err)
+			}
+			if verr.Field != tt.field {
+				t.Errorf("Field = %q; want %q", verr.Field, tt.field)
+			}
+			if !strings.HasPrefix(err.Error(), "client: invalid "+tt.field+": ") {
+				t.Errorf("message = %q; want it to name %s", err, tt.field)
+			}
+		})
+	}
+	if n := u.akskCalls.Load() + u.applyCalls.Load(); n != 0 {
+		t.Errorf("%d requests went on the wire; want none", n)
+	}
+
+	// The bounds themselves are accepted.
+	for _, req := range []ApplyTokenRequest{
+		with(func(r *ApplyTokenRequest) { r.UserID = "a" }),
+		with(func(r *ApplyTokenRequest) { r.UserID = strings.Repeat("a", 32) }),
+		with(func(r *ApplyTokenRequest) { r.UserID = strings.Repeat("用", 32) }), // 96 bytes, 32 characters
+		with(func(r *ApplyTokenRequest) { r.Locale = "zho" }),
+	} {
+		if _, err := c.ApplyToken(context.Background(), req); err != nil {
+			t.Errorf("ApplyToken(%+v) = %v; want a token", req, err)
+		}
+	}
+}
+
+func TestAccessTokenReusedThenRenewed(t *testing.T) {
+	u := newUpstream(t)
+	clock := newFakeClock()
+	c := u.newClient(t, WithClock(clock.Now))
+	ctx := context.Background()
+	for range 10 {
+		if _, err := c.ApplyToken(ctx, testRequest); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if got := u.akskCalls.Load(); got != 1 {
+		t.Fatalf("tokenByAkSk calls after 10 ApplyToken = %d; want 1", got)
+	}
+	// 600s lifetime, renewed 30s ahead.
+	clock.Advance(570*time.Second - time.Nanosecond)
+	if _, err := c.ApplyToken(ctx, testRequest); err != nil {
+		t.Fatal(err)
+	}
+	if got := u.akskCalls.Load(); got != 1 {
+		t.Fatalf("tokenByAkSk calls 1ns before the margin = %d; want 1", got)
+	}
+	clock.Advance(time.Nanosecond)
+	if _, err := c.ApplyToken(ctx, testRequest); err != nil {
+		t.Fatal(err)
+	}
+	if got := u.akskCalls.Load(); got != 2 {
+		t.Fatalf("tokenByAkSk calls at the margin = %d; want 2", got)
+	}
+}
+
+func TestApplyTokenRenewsAccessTokenOnce403(t *testing.T) {
+	u := newUpstream(t)
+	u.setApply(func(w http.ResponseWriter, r *http.Request) {
+		if r.Header.Get("Authorization") == "Bearer at-1" {
+			writeJSON(w, http.StatusForbidden, `{"errorCode":"invalid_token","exceptionInfo":"auth fail!"}`)
+			return
+		}
+		writeJSON(w, http.StatusOK, `{"token":"mt","resultCode":"0"}`)
+	})
+	c := u.newClient(t)
+	if _, err := c.ApplyToken(context.Background(), testRequest); err != nil {
+		t.Fatalf("ApplyToken: %v", err)
+	}
+	if a, b := u.akskCalls.Load(), u.applyCalls.Load(); a != 2 || b != 2 {
+		t.Errorf("tokenByAkSk, applyToken calls = %d, %d; want 2, 2", a, b)
+	}
+}
+
+func TestApplyTokenContextCancelled(t *testing.T) {
+	u := newUpstream(t)
+	c := u.newClient(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, err := c.ApplyToken(ctx, testRequest); !errors.Is(err, context.Canceled) {
+		t.Errorf("ApplyToken error = %v; want context.Canceled", err)
+	}
+}
+
+func TestDefaultHTTPClientDoesNotFollowRedirects(t *testing.T) {
+	var leaked bool
+	other := httptest.NewServer(http.HandlerFunc(func(http.ResponseWriter, *http.Request) { leaked = true }))
+	defer other.Close()
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, other.URL+r.URL.Path, http.StatusTemporaryRedirect)
+	}))
+	defer srv.Close()
+	c, err := New(srv.URL, WithCredentials(testAppKey, testAppSecret))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = c.ApplyToken(context.Background(), testRequest)
+	var aerr *APIError
+	if !errors.As(err, &aerr) || aerr.StatusCode != http.StatusTemporaryRedirect {
+		t.Errorf("ApplyToken error = %v; want an *APIError with status 307", err)
+	}
+	if leaked {
+		t.Error("the secret was re-sent to the redirect's target")
+	}
+}
+
+func TestWithAccessTokenSource(t *testing.T) {
+	u := newUpstream(t)
+	var calls int
+	src := tokenSourceFunc(func() (*oauth2.Token, error) {
+		calls++
+		return &oauth2.Token{AccessToken: "user-at"}, nil
+	})
+	u.setApply(func(w http.ResponseWriter, r *http.Request) {
+		if got := r.Header.Get("Authorization"); got != "Bearer user-at" {
+			t.Errorf("Authorization = %q; want %q", got, "Bearer user-at")
+		}
+		if got := r.Header.Get("x-app-key"); got != "user-key" {
+			t.Errorf("x-app-key = %q; want %q", got, "user-key")
+		}
+		writeJSON(w, http.StatusForbidden, `{"errorCode":"invalid_token","exceptionInfo":"auth fail!"}`)
+	})
+	c, err := New(u.URL, WithAccessTokenSource("user-key", src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = c.ApplyToken(context.Background(), testRequest)
+	if !errors.Is(err, ErrForbidden) {
+		t.Fatalf("ApplyToken error = %v; want ErrForbidden", err)
+	}
+	// One call, then one renewal after the 403; tokenByAkSk never.
+	if calls != 2 || u.akskCalls.Load() != 0 || u.applyCalls.Load() != 2 {
+		t.Errorf("source calls, tokenByAkSk, applyToken = %d, %d, %d; want 2, 0, 2", calls, u.akskCalls.Load(), u.applyCalls.Load())
+	}
+}
+
+func TestAccessTokenSourceErrorsPassThrough(t *testing.T) {
+	u := newUpstream(t)
+	boom := errors.New("vault is sealed")
+	c, err := New(u.URL, WithAccessTokenSource("k", tokenSourceFunc(func() (*oauth2.Token, error) { return nil, boom })))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.ApplyToken(context.Background(), testRequest); !errors.Is(err, boom) {
+		t.Errorf("ApplyToken error = %v; want %v", err, boom)
+	}
+	c, err = New(u.URL, WithAccessTokenSource("k", oauth2.StaticTokenSource(&oauth2.Token{})))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.ApplyToken(context.Background(), testRequest); err == nil || !strings.Contains(err.Error(), "empty token") {
+		t.Errorf("ApplyToken error = %v; want one about an empty token", err)
+	}
+	if u.applyCalls.Load() != 0 {
+		t.Errorf("applyToken calls = %d; want 0", u.applyCalls.Load())
+	}
+}
+
+func TestTokenValid(t *testing.T) {
+	now := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
+	defer func(f func() time.Time) { timeNow = f }(timeNow)
+	timeNow = func() time.Time { return now }
+	tests := []struct {
+		name string
+		tok  *Token
+		want bool
+	}{
+		{"nil", nil, false},
+		{"empty value", &Token{Expiry: now.Add(time.Hour)}, false},
+		{"1ns before expiry", &Token{Value: "t", Expiry: now.Add(time.Nanosecond)}, true},
+		{"at expiry", &Token{Value: "t", Expiry: now}, false},
+		{"no expiry", &Token{Value: "t"}, true},
+	}
+	for _, tt := range tests {
+		if got := tt.tok.Valid(); got != tt.want {
+			t.Errorf("%s: Valid() = %v; want %v", tt.name, got, tt.want)
+		}
+	}
+}
+
+func TestAccessTokenFetchedOnceForConcurrentCallers(t *testing.T) {
+	u := newUpstream(t)
+	c := u.newClient(t)
+	var wg sync.WaitGroup
+	for range 100 {
+		wg.Go(func() {
+			if _, err := c.ApplyToken(context.Background(), testRequest); err != nil {
+				t.Error(err)
+			}
+		})
+	}
+	wg.Wait()
+	if a, b := u.akskCalls.Load(), u.applyCalls.Load(); a != 1 || b != 100 {
+		t.Errorf("tokenByAkSk, applyToken calls = %d, %d; want 1, 100", a, b)
+	}
+}
+
+// TestShortAccessTokenFetchedOncePerUse: an AccessToken that lives less than
+// the renewal margin is used once, and fetched once per use, not twice.
+func TestShortAccessTokenFetchedOncePerUse(t *testing.T) {
+	u := newUpstream(t)
+	u.expires = "10"
+	c := u.newClient(t)
+	for range 3 {
+		if _, err := c.ApplyToken(context.Background(), testRequest); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if got := u.akskCalls.Load(); got != 3 {
+		t.Errorf("tokenByAkSk calls = %d; want 3", got)
+	}
+}

@@ -1,0 +1,159 @@
+package client
+
+import (
+	"context"
+	"errors"
+	"io"
+	"net/http"
+
+	"golang.org/x/oauth2"
+)
+
+// headerMessagingToken carries the ccmessaging-token on later CC-Messaging
+// calls, and a rotated one on their answers.
+const headerMessagingToken = "ccmessaging-token"
+
+// Transport is an [http.RoundTripper] for later CC-Messaging calls: it
+// sends each request with the ccmessaging-token from Source and the
+// x-app-key and Authorization of Source's Client. It never changes the
+// caller's request; it sends a clone.
+//
+// Transport goes further than oauth2.Transport on purpose, as the vendor's
+// documentation asks:
+//   - on a 401 it invalidates the ccmessaging-token, applies for a new one
+//     and sends the request once more;
+//   - on a 403 it renews the AccessToken and sends the request once more;
+//   - it retries only when the body can be sent again: no body, or
+//     Request.GetBody set (http.NewRequest sets it for bytes.Buffer,
+//     bytes.Reader and strings.Reader). Otherwise the 401 or 403 answer is
+//     returned, and the refused token is still dropped for the next request;
+//   - when an answer carries a ccmessaging-token header with a new value
+//     (the platform rotates a token that expires during a session), the
+//     next request uses it.
+//
+// The answer of a retried request is returned whatever its status; the
+// discarded answer's body is drained and closed. When new credentials
+// cannot be had for the retry (applyToken refuses, say), RoundTrip returns
+// that error instead of the 401 or 403.
+type Transport struct {
+	// Source supplies the ccmessaging-token, and through its Client the
+	// AccessToken and app key. It must be set.
+	Source *MessagingTokenSource
+
+	// Base sends the requests. If nil, http.DefaultTransport is used.
+	Base http.RoundTripper
+}
+
+// RoundTrip sends req with the CC-Messaging credentials, retrying once as
+// the type's documentation says.
+func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
+	reqBodyClosed := false
+	if req.Body != nil {
+		defer func() {
+			if !reqBodyClosed {
+				req.Body.Close()
+			}
+		}()
+	}
+	if t.Source == nil {
+		return nil, errors.New("client: Transport's Source is nil")
+	}
+	ctx := req.Context()
+	tok, at, err := t.credentials(ctx)
+	if err != nil {
+		return nil, err
+	}
+	// The base RoundTripper closes the body from here on.
+	reqBodyClosed = true
+	resp, err := t.send(req, req.Body, tok, at)
+	if err != nil {
+		return nil, err
+	}
+	switch resp.StatusCode {
+	case http.StatusUnauthorized:
+		t.Source.invalidate(tok)
+	case http.StatusForbidden:
+		t.Source.c.access.invalidate(ctx, at)
+	default:
+		t.takeRotated(tok, resp)
+		return resp, nil
+	}
+
+	body, ok := replayableBody(req)
+	if !ok {
+		return resp, nil
+	}
+	tok, at, err = t.credentials(ctx)
+	if err != nil {
+		if body != nil {
+			body.Close()
+		}
+		discard(resp)
+		return nil, err
+	}
+	discard(resp)
+	resp, err = t.send(req, body, tok, at)
+	if err != nil {
+		return nil, err
+	}
+	if resp.StatusCode != http.StatusUnauthorized {
+		t.takeRotated(tok, resp)
+	}
+	return resp, nil
+}
+
+func (t *Transport) credentials(ctx context.Context) (*Token, *oauth2.Token, error) {
+	tok, err := t.Source.Token(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	at, err := t.Source.c.access.token(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	return tok, at, nil
+}
+
+func (t *Transport) send(req *http.Request, body io.ReadCloser, tok *Token, at *oauth2.Token) (*http.Response, error) {
+	r := req.Clone(req.Context())
+	r.Body = body
+	r.Header.Set(headerMessagingToken, tok.Value)
+	setCredentials(r.Header, t.Source.c.appKey, at)
+	return t.base().RoundTrip(r)
+}
+
+func (t *Transport) takeRotated(used *Token, resp *http.Response) {
+	if v := resp.Header.Get(headerMessagingToken); v != "" {
+		t.Source.rotate(used, v)
+	}
+}
+
+func (t *Transport) base() http.RoundTripper {
+	if t.Base != nil {
+		return t.Base
+	}
+	return http.DefaultTransport
+}
+
+// replayableBody returns a fresh copy of req's body for a second attempt,
+// and false when there is no way to send it again.
+func replayableBody(req *http.Request) (io.ReadCloser, bool) {
+	switch {
+	case req.Body == nil || req.Body == http.NoBody:
+		return req.Body, true
+	case req.GetBody == nil:
+		return nil, false
+	}
+	body, err := req.GetBody()
+	if err != nil {
+		return nil, false
+	}
+	return body, true
+}
+
+// discard drains a little of an answer that will not be returned, so its
+// connection can be reused, and closes it.
+func discard(resp *http.Response) {
+	io.Copy(io.Discard, io.LimitReader(resp.Body, 4<<10))
+	resp.Body.Close()
+}

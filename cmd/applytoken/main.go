@@ -1,0 +1,156 @@
+// Command applytoken applies for a ccmessaging-token from a shell: it calls
+// tokenByAkSk and then applyToken through package client, and prints the
+// token and its expiry.
+//
+// Usage:
+//
+//	export AICC_APP_KEY=... AICC_APP_SECRET=...
+//	applytoken -base https://service.besclouds.com \
+//	    -user-id user-0001 -user-name Alice -channel-id demo-channel -locale en
+//
+// The credentials come only from the environment variables AICC_APP_KEY and
+// AICC_APP_SECRET, never from flags, and are never printed. With -json the
+// result is one JSON object, {"token": "...", "expiry": "<RFC 3339>"}.
+//
+// Exit codes:
+//
+//	0  the token was issued
+//	1  any other failure: network, timeout, an interrupted run
+//	2  usage: a bad or missing flag, missing credentials, or input the
+//	   contract refuses (checked before anything is sent)
+//	3  authentication: the app key, app secret or AccessToken was refused
+//	   (401 or 403)
+//	4  server: the server refused the request or failed (400, 404, 413,
+//	   5xx, resultCode "1", or an answer that could not be read)
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"time"
+
+	"github.com/aicc-kit/applytoken/client"
+)
+
+// Exit codes; the package documentation describes each.
+const (
+	exitOK     = 0
+	exitOther  = 1
+	exitUsage  = 2
+	exitAuth   = 3
+	exitServer = 4
+)
+
+const (
+	envAppKey    = "AICC_APP_KEY"
+	envAppSecret = "AICC_APP_SECRET"
+	userAgent    = "applytoken-cli"
+)
+
+func main() {
+	os.Exit(run(os.Args[1:], os.Getenv, os.Stdout, os.Stderr))
+}
+
+// run is the whole command, apart from the process around it: args without
+// the program name, getenv to read the environment. It returns the exit
+// code.
+func run(args []string, getenv func(string) string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("applytoken", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	var (
+		base    = fs.String("base", "", "scheme and host of the AICC domain, e.g. https://service.besclouds.com (required)")
+		req     client.ApplyTokenRequest
+		asJSON  = fs.Bool("json", false, "print the result as a JSON object")
+		timeout = fs.Duration("timeout", 30*time.Second, "give up after this long")
+	)
+	fs.StringVar(&req.UserID, "user-id", "", "user ID defined by the enterprise, 1 to 32 characters (required)")
+	fs.StringVar(&req.UserName, "user-name", "", "user name shown to agents (required)")
+	fs.StringVar(&req.ChannelID, "channel-id", "", "Configuration ID of the AICC channel (required)")
+	fs.StringVar(&req.Locale, "locale", "", "ISO 639 language code without country, e.g. en or zh (required)")
+	fs.Usage = func() {
+		fmt.Fprintf(stderr, "usage: %s=... %s=... applytoken -base URL -user-id ID -user-name NAME -channel-id ID -locale CODE [-json] [-timeout D]\n\n", envAppKey, envAppSecret)
+		fs.PrintDefaults()
+		fmt.Fprint(stderr, "\nexit codes: 0 ok, 1 other failure, 2 usage, 3 authentication, 4 server\n")
+	}
+
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return exitOK
+		}
+		return exitUsage
+	}
+	if fs.NArg() > 0 {
+		return usageError(stderr, fmt.Sprintf("unexpected argument %q", fs.Arg(0)))
+	}
+	if *base == "" {
+		return usageError(stderr, "-base is required")
+	}
+	if *timeout <= 0 {
+		return usageError(stderr, "-timeout must be positive")
+	}
+	appKey, appSecret := getenv(envAppKey), getenv(envAppSecret)
+	if appKey == "" || appSecret == "" {
+		return usageError(stderr, envAppKey+" and "+envAppSecret+" must be set")
+	}
+
+	c, err := client.New(*base, client.WithCredentials(appKey, appSecret), client.WithUserAgent(userAgent))
+	if err != nil {
+		return usageError(stderr, err.Error())
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	ctx, cancel := context.WithTimeout(ctx, *timeout)
+	defer cancel()
+
+	tok, err := c.ApplyToken(ctx, req)
+	if err != nil {
+		fmt.Fprintf(stderr, "applytoken: %v\n", err)
+		return exitCode(err)
+	}
+	if err := printToken(stdout, tok, *asJSON); err != nil {
+		fmt.Fprintf(stderr, "applytoken: writing the result: %v\n", err)
+		return exitOther
+	}
+	return exitOK
+}
+
+func usageError(stderr io.Writer, msg string) int {
+	fmt.Fprintf(stderr, "applytoken: %s\nRun applytoken -h for usage.\n", msg)
+	return exitUsage
+}
+
+// exitCode sorts an error of client.ApplyToken into the documented codes.
+func exitCode(err error) int {
+	var (
+		verr *client.ValidationError
+		aerr *client.APIError
+		rerr *client.ResultError
+	)
+	switch {
+	case errors.As(err, &verr):
+		return exitUsage
+	case errors.Is(err, client.ErrUnauthorized), errors.Is(err, client.ErrForbidden):
+		return exitAuth
+	case errors.As(err, &aerr), errors.As(err, &rerr):
+		return exitServer
+	}
+	return exitOther
+}
+
+func printToken(w io.Writer, tok *client.Token, asJSON bool) error {
+	expiry := tok.Expiry.UTC().Format(time.RFC3339)
+	if asJSON {
+		return json.NewEncoder(w).Encode(struct {
+			Token  string `json:"token"`
+			Expiry string `json:"expiry"`
+		}{tok.Value, expiry})
+	}
+	_, err := fmt.Fprintf(w, "token:  %s\nexpiry: %s\n", tok.Value, expiry)
+	return err
+}
