@@ -1,0 +1,42 @@
+package contracttests
+
+import (
+	"os"
+	"strings"
+	"testing"
+)
+
+// targetEnv lists the variables that name a server of your own.
+var targetEnv = []string{
+	"APPLYTOKEN_TARGET_URL", "APPLYTOKEN_APP_KEY", "APPLYTOKEN_APP_SECRET",
+	"APPLYTOKEN_CHANNEL_ID", "APPLYTOKEN_DISABLED_CHANNEL_ID",
+}
+
+// TestServerFromEnvironment runs the suite against the server that
+// APPLYTOKEN_TARGET_URL names:
+//
+//	APPLYTOKEN_TARGET_URL=https://stub.example:8443 APPLYTOKEN_APP_KEY=... \
+//	APPLYTOKEN_APP_SECRET=... APPLYTOKEN_CHANNEL_ID=... \
+//	APPLYTOKEN_DISABLED_CHANNEL_ID=... go test ./contracttests -run Server -v
+func TestServerFromEnvironment(t *testing.T) {
+	vals := map[string]string{}
+	var missing []string
+	for _, k := range targetEnv {
+		if vals[k] = os.Getenv(k); vals[k] == "" {
+			missing = append(missing, k)
+		}
+	}
+	if vals["APPLYTOKEN_TARGET_URL"] == "" {
+		t.Skip("APPLYTOKEN_TARGET_URL is not set: no server of your own to check (the stub is checked by the other Server tests)")
+	}
+	if len(missing) > 0 {
+		t.Fatalf("APPLYTOKEN_TARGET_URL is set but %s are not", strings.Join(missing, ", "))
+	}
+	RunServer(t, Target{
+		BaseURL:           vals["APPLYTOKEN_TARGET_URL"],
+		AppKey:            vals["APPLYTOKEN_APP_KEY"],
+		AppSecret:         vals["APPLYTOKEN_APP_SECRET"],
+		ChannelID:         vals["APPLYTOKEN_CHANNEL_ID"],
+		DisabledChannelID: vals["APPLYTOKEN_DISABLED_CHANNEL_ID"],
+	})
+}
