@@ -30,7 +30,7 @@ lint: ## gofmt and go vet (generated code is not linted).
 	if [ -n "$$unformatted" ]; then echo "gofmt would change: $$unformatted"; exit 1; fi
 	$(GO) vet ./...
 
-test: lint check-generated lint-spec breaking ## Everything CI proves.
+test: lint check-generated lint-spec breaking conformance-env ## Everything CI proves.
 	$(GO) test -race -count=1 ./...
 
 .PHONY: build
@@ -107,3 +107,18 @@ $(OASDIFF):
 	@mkdir -p $(@D)/.oasdiff-install
 	GOBIN=$(CURDIR)/$(@D)/.oasdiff-install $(GO) install github.com/oasdiff/oasdiff@$(OASDIFF_VERSION)
 	mv $(@D)/.oasdiff-install/oasdiff $@ && rmdir $(@D)/.oasdiff-install
+
+# ---- The conformance suite against a server named in the environment ----
+# Runs the README's command for checking your own server, with the built stub
+# standing in for it, so the documented way keeps working.
+.PHONY: conformance-env
+conformance-env: build ## Run `go test ./contracttests -run Server` against a started stub, named by APPLYTOKEN_* variables.
+	@out=$$(mktemp); ./bin/applytoken-stub -addr 127.0.0.1:0 -controls >"$$out" 2>/dev/null & pid=$$!; \
+	trap 'kill $$pid 2>/dev/null; rm -f "$$out"' EXIT; \
+	url=; for _ in $$(seq 100); do url=$$(sed -n 's/^applytoken-stub listening on //p' "$$out"); [ -n "$$url" ] && break; sleep 0.1; done; \
+	[ -n "$$url" ] || { echo "conformance-env: the stub did not start"; exit 1; }; \
+	echo "APPLYTOKEN_TARGET_URL=$$url ... go test ./contracttests -run Server"; \
+	APPLYTOKEN_TARGET_URL=$$url APPLYTOKEN_APP_KEY=demo-app-key APPLYTOKEN_APP_SECRET=demo-app-secret \
+	APPLYTOKEN_CHANNEL_ID=demo-channel APPLYTOKEN_DISABLED_CHANNEL_ID=disabled-channel \
+	APPLYTOKEN_FAIL_NEXT_URL=$$url/_stub/fail-next \
+	$(GO) test -count=1 ./contracttests -run Server -v | grep -v -e '^=== ' -e ' INFO request '

@@ -18,6 +18,10 @@ var targetEnv = []string{
 //	APPLYTOKEN_TARGET_URL=https://stub.example:8443 APPLYTOKEN_APP_KEY=... \
 //	APPLYTOKEN_APP_SECRET=... APPLYTOKEN_CHANNEL_ID=... \
 //	APPLYTOKEN_DISABLED_CHANNEL_ID=... go test ./contracttests -run Server -v
+//
+// APPLYTOKEN_FAIL_NEXT_URL, optional, names an endpoint that arms faults
+// (see FailNextURL); without it the statuses that need one are reported
+// as not driven.
 func TestServerFromEnvironment(t *testing.T) {
 	vals := map[string]string{}
 	var missing []string
@@ -32,11 +36,15 @@ func TestServerFromEnvironment(t *testing.T) {
 	if len(missing) > 0 {
 		t.Fatalf("APPLYTOKEN_TARGET_URL is set but %s are not", strings.Join(missing, ", "))
 	}
-	RunServer(t, Target{
+	target := Target{
 		BaseURL:           vals["APPLYTOKEN_TARGET_URL"],
 		AppKey:            vals["APPLYTOKEN_APP_KEY"],
 		AppSecret:         vals["APPLYTOKEN_APP_SECRET"],
 		ChannelID:         vals["APPLYTOKEN_CHANNEL_ID"],
 		DisabledChannelID: vals["APPLYTOKEN_DISABLED_CHANNEL_ID"],
-	})
+	}
+	if u := os.Getenv("APPLYTOKEN_FAIL_NEXT_URL"); u != "" {
+		target.FailNext = FailNextURL(u, nil)
+	}
+	RunServer(t, target)
 }

@@ -21,6 +21,7 @@ type options struct {
 	shutdownTimeout   time.Duration
 	maxHeaderBytes    int
 	logLevel          slog.Level
+	controls          bool
 }
 
 const usageHead = `Usage: applytoken-stub [flags]
@@ -65,6 +66,7 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	fs.DurationVar(&o.idleTimeout, "idle-timeout", 60*time.Second, "how long an idle keep-alive connection stays open")
 	fs.DurationVar(&o.shutdownTimeout, "shutdown-timeout", 15*time.Second, "grace period for requests in flight after SIGINT or SIGTERM")
 	fs.IntVar(&o.maxHeaderBytes, "max-header-bytes", 16<<10, "cap on a request's header `bytes`")
+	fs.BoolVar(&o.controls, "controls", false, "serve test controls under /_stub/ (fail-next, channel); never in production")
 	fs.TextVar(&o.logLevel, "log-level", slog.LevelInfo, "access log `level`: debug, info, warn or error")
 	if err := fs.Parse(args); err != nil {
 		return o, err

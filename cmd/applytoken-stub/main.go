@@ -10,6 +10,12 @@
 // itself) and GET /healthz. SIGINT or SIGTERM stops it: requests in flight
 // finish, within -shutdown-timeout, and it exits 0.
 //
+// With -controls it also serves test controls under /_stub/, so a
+// pipeline that runs the binary can cause every documented status:
+// POST /_stub/fail-next {"op":"tokenByAkSk","status":500} makes the next
+// call of op answer status, and POST /_stub/channel {"id":"sales",
+// "enabled":false} configures a channel. Never use it in production.
+//
 // Configuration comes from the embedded demo, then the -config file (YAML,
 // or JSON by its .json name), then the environment variables listed by
 // -h; see package server for the file's fields.

@@ -1,21 +1,26 @@
 package main
 
 import (
-	"encoding/json"
 	"net/http"
 	"strconv"
+	"strings"
 
-	"github.com/aicc-kit/applytoken/gen"
 	"github.com/aicc-kit/applytoken/openapi"
+	"github.com/aicc-kit/applytoken/server"
 )
 
-// routes serves the stub, and beside it the contract and a health check.
+// routes serves the stub, and beside it the contract, a health check and,
+// when withControls is set, the test controls.
 // Paths are matched by hand, not by http.ServeMux: a ServeMux redirects an
 // unclean path (a 301 the contract does not have) before the stub could
 // answer it with 404.
-func routes(stub http.Handler) http.Handler {
+func routes(stub *server.Stub, withControls bool) http.Handler {
 	spec := openapi.YAML()
 	health := []byte(`{"status":"ok"}` + "\n")
+	var ctl http.Handler
+	if withControls {
+		ctl = controls(stub)
+	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		switch r.URL.Path {
 		case "/healthz":
@@ -23,6 +28,10 @@ func routes(stub http.Handler) http.Handler {
 		case "/openapi.yaml":
 			serveFixed(w, r, "application/yaml; charset=UTF-8", spec)
 		default:
+			if ctl != nil && strings.HasPrefix(r.URL.Path, controlsPrefix) {
+				ctl.ServeHTTP(w, r)
+				return
+			}
 			stub.ServeHTTP(w, r)
 		}
 	})
@@ -33,11 +42,8 @@ func routes(stub http.Handler) http.Handler {
 func serveFixed(w http.ResponseWriter, r *http.Request, contentType string, body []byte) {
 	h := w.Header()
 	if r.Method != http.MethodGet && r.Method != http.MethodHead {
-		b, _ := json.Marshal(gen.Error{ErrorCode: "method_not_allowed", ExceptionInfo: "The method is not allowed on this path. Use GET."})
 		h.Set("Allow", "GET, HEAD")
-		h.Set("Content-Type", "application/json; charset=UTF-8")
-		w.WriteHeader(http.StatusMethodNotAllowed)
-		w.Write(append(b, '\n'))
+		writeError(w, http.StatusMethodNotAllowed, "method_not_allowed", "The method is not allowed on this path. Use GET.")
 		return
 	}
 	h.Set("Content-Type", contentType)

@@ -1,0 +1,78 @@
+package main
+
+import (
+	"encoding/json"
+	"errors"
+	"io"
+	"net/http"
+
+	"github.com/aicc-kit/applytoken/gen"
+	"github.com/aicc-kit/applytoken/server"
+)
+
+// controlsPrefix is where -controls mounts the test controls. The prefix
+// is outside the contract's paths, so the controls never shadow it.
+const controlsPrefix = "/_stub/"
+
+// controls serves, with -controls, what servertest offers in-process, so a
+// pipeline that runs the binary can drive every documented status:
+//
+//	POST /_stub/fail-next {"op":"tokenByAkSk","status":500}   the next call of op answers status
+//	POST /_stub/channel   {"id":"sales","enabled":false}       configure a channel
+//
+// Both answer 204, or 400 with the Error body.
+func controls(stub *server.Stub) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method != http.MethodPost {
+			w.Header().Set("Allow", "POST")
+			writeError(w, http.StatusMethodNotAllowed, "method_not_allowed", "The method is not allowed on this path. Use POST.")
+			return
+		}
+		var err error
+		switch r.URL.Path {
+		case controlsPrefix + "fail-next":
+			var in struct {
+				Op     string `json:"op"`
+				Status int    `json:"status"`
+			}
+			if err = decodeControl(r, &in); err == nil {
+				err = stub.FailNext(in.Op, in.Status)
+			}
+		case controlsPrefix + "channel":
+			var in struct {
+				ID      string `json:"id"`
+				Enabled *bool  `json:"enabled"`
+			}
+			if err = decodeControl(r, &in); err == nil {
+				if in.ID == "" || in.Enabled == nil {
+					err = errors.New(`want {"id": "...", "enabled": true|false}`)
+				} else {
+					stub.SetChannel(in.ID, *in.Enabled)
+				}
+			}
+		default:
+			writeError(w, http.StatusNotFound, "not_found", "No such control. See applytoken-stub -h.")
+			return
+		}
+		if err != nil {
+			// Only the operator who started the stub with -controls reaches
+			// here, so the reason is worth more than hiding it.
+			writeError(w, http.StatusBadRequest, "invalid_request", "Bad control request: "+err.Error())
+			return
+		}
+		w.WriteHeader(http.StatusNoContent)
+	})
+}
+
+func decodeControl(r *http.Request, v any) error {
+	dec := json.NewDecoder(io.LimitReader(r.Body, 4<<10))
+	dec.DisallowUnknownFields()
+	return dec.Decode(v)
+}
+
+func writeError(w http.ResponseWriter, status int, code, info string) {
+	b, _ := json.Marshal(gen.Error{ErrorCode: code, ExceptionInfo: info})
+	w.Header().Set("Content-Type", "application/json; charset=UTF-8")
+	w.WriteHeader(status)
+	w.Write(append(b, '\n'))
+}

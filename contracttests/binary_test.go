@@ -1,0 +1,22 @@
+package contracttests
+
+import (
+	"net/http"
+	"testing"
+	"time"
+
+	"github.com/aicc-kit/applytoken/internal/stubproc"
+)
+
+// TestServerBinary runs the suite against the built cmd/applytoken-stub
+// over TCP on a free port of 127.0.0.1, its faults armed through -controls.
+func TestServerBinary(t *testing.T) {
+	p := stubproc.Start(t, stubproc.Build(t), "-addr", "127.0.0.1:0", "-controls")
+	hc := &http.Client{Timeout: 10 * time.Second}
+	RunServer(t, Target{
+		BaseURL: p.Base, AppKey: "demo-app-key", AppSecret: "demo-app-secret",
+		ChannelID: "demo-channel", DisabledChannelID: "disabled-channel",
+		HTTPClient: hc,
+		FailNext:   FailNextURL(p.Base+"/_stub/fail-next", hc),
+	})
+}
