@@ -16,6 +16,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/aicc-kit/applytoken/internal/stubproc"
 	"github.com/aicc-kit/applytoken/server/servertest"
 )
 
@@ -150,7 +151,7 @@ func startPrism(t *testing.T, args ...string) string {
 	args = append(args, "-h", "127.0.0.1", "-p", port)
 	ctx, cancel := context.WithCancel(context.Background())
 	cmd := exec.CommandContext(ctx, bin, args...)
-	out := &syncBuffer{}
+	out := &stubproc.Buffer{}
 	cmd.Stdout, cmd.Stderr = out, out
 	cmd.WaitDelay = 5 * time.Second
 	if err := cmd.Start(); err != nil {
@@ -182,24 +183,6 @@ func startPrism(t *testing.T, args ...string) string {
 		case <-time.After(100 * time.Millisecond):
 		}
 	}
-}
-
-// syncBuffer collects a child's output from its copying goroutines.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
 }
 
 func freePort(t *testing.T) string {
