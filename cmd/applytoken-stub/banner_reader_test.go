@@ -10,17 +10,20 @@ import (
 	"os/exec"
 	"regexp"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/aicc-kit/applytoken/internal/spectest"
+	"github.com/aicc-kit/applytoken/internal/stubproc"
 )
 
 // wait bounds every wait on the stub in these tests.
-const wait = 15 * time.Second
+const wait = stubproc.Wait
 
 var listening = regexp.MustCompile(`^applytoken-stub listening on (https?://\S+)$`)
+
+// bannerEnd is the banner's last line.
+const bannerEnd = "Stop with"
 
 // banner is what the stub printed on start.
 type banner struct {
@@ -29,50 +32,77 @@ type banner struct {
 	text    string
 }
 
+// parseBanner reads the address and the curl session out of the stub's
+// start-up text.
+func parseBanner(text string) banner {
+	b := banner{text: text}
+	var session strings.Builder
+	in := false
+	for line := range strings.Lines(text) {
+		line = strings.TrimSuffix(line, "\n")
+		if m := listening.FindStringSubmatch(line); m != nil {
+			b.base = m[1]
+		}
+		switch {
+		case strings.HasPrefix(line, "TOKEN=$(curl"):
+			in = true
+		case in && line == "":
+			in = false
+		}
+		if in {
+			session.WriteString(line + "\n")
+		}
+		if strings.HasPrefix(line, bannerEnd) {
+			b.session = session.String()
+			break
+		}
+	}
+	return b
+}
+
 // readBanner reads the stub's start-up text from r, within wait, and keeps
 // draining r afterwards so the stub never blocks on its output.
 func readBanner(t *testing.T, r io.Reader) banner {
 	t.Helper()
-	done := make(chan banner, 1)
+	done := make(chan string, 1)
 	go func() {
-		var b banner
-		var text, session strings.Builder
-		in := false
+		var text strings.Builder
 		sc := bufio.NewScanner(r)
 		for sc.Scan() {
-			line := sc.Text()
-			text.WriteString(line + "\n")
-			if m := listening.FindStringSubmatch(line); m != nil {
-				b.base = m[1]
-			}
-			switch {
-			case strings.HasPrefix(line, "TOKEN=$(curl"):
-				in = true
-			case in && line == "":
-				in = false
-			}
-			if in {
-				session.WriteString(line + "\n")
-			}
-			if strings.HasPrefix(line, "Stop with") {
-				b.session, b.text = session.String(), text.String()
-				done <- b
-				io.Copy(io.Discard, r)
-				return
+			text.WriteString(sc.Text() + "\n")
+			if strings.HasPrefix(sc.Text(), bannerEnd) {
+				break
 			}
 		}
-		done <- banner{text: text.String()}
+		done <- text.String()
+		io.Copy(io.Discard, r)
 	}()
 	select {
-	case b := <-done:
-		if b.base == "" || b.session == "" {
-			t.Fatalf("the stub printed no address or no curl session:\n%s", b.text)
-		}
-		return b
+	case text := <-done:
+		return checkBanner(t, text)
 	case <-time.After(wait):
 		t.Fatalf("the stub printed nothing within %v", wait)
 		return banner{}
 	}
+}
+
+// procBanner waits for the banner of a running binary.
+func procBanner(t *testing.T, p *stubproc.Process) banner {
+	t.Helper()
+	text, err := p.WaitStdout(bannerEnd, wait)
+	if err != nil {
+		t.Fatalf("%v:\n%s", err, text)
+	}
+	return checkBanner(t, text)
+}
+
+func checkBanner(t *testing.T, text string) banner {
+	t.Helper()
+	b := parseBanner(text)
+	if b.base == "" || b.session == "" {
+		t.Fatalf("the stub printed no address or no curl session:\n%s", b.text)
+	}
+	return b
 }
 
 // runSession runs the printed curl session with bash and returns the
@@ -135,22 +165,4 @@ func newRequest(t *testing.T, method, url string, header http.Header, body []byt
 		req.Header[k] = v
 	}
 	return req
-}
-
-// syncBuffer collects a process's stderr while it runs.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
 }

@@ -3,20 +3,18 @@ package main
 import (
 	"bufio"
 	"bytes"
-	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"net"
 	"net/http"
 	"net/url"
-	"os/exec"
-	"path/filepath"
 	"strings"
 	"syscall"
 	"testing"
 	"time"
 
+	"github.com/aicc-kit/applytoken/internal/stubproc"
 	"github.com/aicc-kit/applytoken/openapi"
 )
 
@@ -24,8 +22,7 @@ import (
 // against it over TCP, then stops it with SIGTERM while a request is in
 // flight: the request gets its answer and the process exits 0.
 func TestBinary(t *testing.T) {
-	bin := buildStub(t)
-	p := startStub(t, bin, "-addr", "127.0.0.1:0")
+	p := startStub(t, stubproc.Build(t), "-addr", "127.0.0.1:0")
 
 	t.Run("curl session", func(t *testing.T) {
 		if m, ran := runSession(t, p.banner.session); ran {
@@ -54,7 +51,7 @@ func TestBinary(t *testing.T) {
 		p.stopWithRequestInFlight(t)
 	})
 	t.Run("no token or secret in the log", func(t *testing.T) {
-		log := p.stderr.String()
+		log := p.Stderr.String()
 		if !strings.Contains(log, "msg=request") {
 			t.Fatalf("no access log:\n%s", log)
 		}
@@ -150,51 +147,19 @@ func applyToken(t *testing.T, base, access string, body []byte, status int) map[
 	return m
 }
 
-// buildStub builds the command into the test's temporary directory.
-func buildStub(t *testing.T) string {
-	t.Helper()
-	gotool, err := exec.LookPath("go") // go test puts its own toolchain first on PATH
-	if err != nil {
-		t.Fatalf("no go tool to build the command with: %v", err)
-	}
-	bin := filepath.Join(t.TempDir(), "applytoken-stub")
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
-	defer cancel()
-	if out, err := exec.CommandContext(ctx, gotool, "build", "-o", bin, ".").CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
-	return bin
-}
-
-// stubProcess is a running binary.
+// stubProcess is a running binary, with its banner and every token seen,
+// to look for in its log.
 type stubProcess struct {
-	cmd    *exec.Cmd
+	*stubproc.Process
 	banner banner
 	base   string
-	stderr *syncBuffer
-	exited chan error
-	tokens []string // every token seen, to look for in the log
+	tokens []string
 }
 
 func startStub(t *testing.T, bin string, args ...string) *stubProcess {
 	t.Helper()
-	p := &stubProcess{cmd: exec.Command(bin, args...), stderr: &syncBuffer{}, exited: make(chan error, 1)}
-	p.cmd.Stderr = p.stderr
-	stdout, err := p.cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := p.cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	go func() { p.exited <- p.cmd.Wait() }()
-	t.Cleanup(func() {
-		if p.cmd.ProcessState == nil {
-			p.cmd.Process.Kill()
-			<-p.exited
-		}
-	})
-	p.banner = readBanner(t, stdout)
+	p := &stubProcess{Process: stubproc.Start(t, bin, args...)}
+	p.banner = procBanner(t, p.Process)
 	p.base = p.banner.base
 	return p
 }
@@ -221,13 +186,13 @@ func (p *stubProcess) stopWithRequestInFlight(t *testing.T) {
 	}
 	time.Sleep(300 * time.Millisecond) // the stub reads the head and blocks on the body
 
-	if err := p.cmd.Process.Signal(syscall.SIGTERM); err != nil {
+	if err := p.Signal(syscall.SIGTERM); err != nil {
 		t.Fatal(err)
 	}
 	waitListenerClosed(t, u.Host)
 	select {
-	case err := <-p.exited:
-		t.Fatalf("the stub exited (%v) with a request in flight", err)
+	case <-p.Exited():
+		t.Fatalf("the stub exited with a request in flight\n%s", p.Stderr)
 	default:
 	}
 	if _, err := conn.Write(body[half:]); err != nil {
@@ -241,13 +206,8 @@ func (p *stubProcess) stopWithRequestInFlight(t *testing.T) {
 	if resp.StatusCode != http.StatusOK {
 		t.Errorf("the request in flight got %d; want 200", resp.StatusCode)
 	}
-	select {
-	case err := <-p.exited:
-		if err != nil {
-			t.Errorf("exit: %v; want status 0\n%s", err, p.stderr)
-		}
-	case <-time.After(wait):
-		t.Fatalf("still running %v after SIGTERM", wait)
+	if code, err := p.Wait(wait); err != nil || code != 0 {
+		t.Errorf("exit status %d (%v); want 0\n%s", code, err, p.Stderr)
 	}
 }
 

@@ -22,13 +22,14 @@ import (
 	"testing"
 	"time"
 
+	"github.com/aicc-kit/applytoken/internal/stubproc"
 	"github.com/aicc-kit/applytoken/openapi"
 )
 
 // started is run, in-process, on a free port.
 type started struct {
 	banner banner
-	stderr *syncBuffer
+	stderr *stubproc.Buffer
 	stop   func() int // cancels run's context and returns its exit status
 }
 
@@ -36,7 +37,7 @@ func startRun(t *testing.T, env map[string]string, args ...string) *started {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	out, in := io.Pipe()
-	s := &started{stderr: &syncBuffer{}}
+	s := &started{stderr: &stubproc.Buffer{}}
 	code := make(chan int, 1)
 	go func() {
 		code <- run(ctx, append([]string{"-addr", "127.0.0.1:0"}, args...), in, s.stderr, func(k string) string { return env[k] })

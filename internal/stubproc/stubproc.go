@@ -16,6 +16,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -101,6 +102,26 @@ func (p *Process) readStdout(r io.Reader, base chan<- string) {
 		}
 	}
 	io.Copy(io.Discard, r)
+}
+
+// WaitStdout waits up to d for the process to have printed substr and
+// returns all it printed so far, e.g. the whole start-up banner.
+func (p *Process) WaitStdout(substr string, d time.Duration) (string, error) {
+	deadline := time.Now().Add(d)
+	for {
+		out := p.Stdout.String()
+		if strings.Contains(out, substr) {
+			return out, nil
+		}
+		select {
+		case <-p.exited:
+			return out, fmt.Errorf("stubproc: the stub exited without printing %q", substr)
+		case <-time.After(10 * time.Millisecond):
+		}
+		if time.Now().After(deadline) {
+			return out, fmt.Errorf("stubproc: the stub printed no %q within %v", substr, d)
+		}
+	}
 }
 
 // PID is the process id.

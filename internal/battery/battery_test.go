@@ -1,0 +1,60 @@
+package battery_test
+
+import (
+	"fmt"
+	"net/http"
+	"testing"
+
+	"github.com/aicc-kit/applytoken/internal/battery"
+	"github.com/aicc-kit/applytoken/internal/stubproc"
+	"github.com/aicc-kit/applytoken/server/servertest"
+)
+
+// TestCases checks the battery itself: large enough, names unique, every
+// status it claims consistent with its Validation.
+func TestCases(t *testing.T) {
+	cs := battery.Cases()
+	if len(cs) < 200 {
+		t.Errorf("%d cases; want at least 200", len(cs))
+	}
+	seen := map[string]bool{}
+	count := map[string]int{}
+	for _, c := range cs {
+		if seen[c.Name] {
+			t.Errorf("two cases named %q", c.Name)
+		}
+		seen[c.Name] = true
+		count[fmt.Sprintf("%s %d %s", c.Operation, c.Status, c.Validation)]++
+		switch {
+		case c.Validation == battery.Rejected && c.Status != http.StatusBadRequest,
+			c.Validation == battery.Accepted && (c.Status == http.StatusBadRequest || c.Status == http.StatusRequestEntityTooLarge),
+			c.Validation != battery.Unreached && c.Operation == "":
+			t.Errorf("%s: status %d with validation %s", c.Name, c.Status, c.Validation)
+		}
+	}
+	for _, c := range battery.WireCases() {
+		if seen[c.Name] {
+			t.Errorf("two cases named %q", c.Name)
+		}
+		seen[c.Name] = true
+	}
+	t.Logf("%d cases, %d wire cases; by operation, status and validation: %v", len(cs), len(battery.WireCases()), count)
+}
+
+// TestInProcess runs the battery against the stub in-process.
+func TestInProcess(t *testing.T) {
+	srv := servertest.New(t)
+	battery.Run(t, srv.URL)
+}
+
+// TestBinary runs the battery against the built binary over TCP, with
+// the wire cases that only a real listener meets.
+func TestBinary(t *testing.T) {
+	p := stubproc.Start(t, stubproc.Build(t), "-addr", "127.0.0.1:0")
+	t.Run("cases", func(t *testing.T) { battery.Run(t, p.Base) })
+	t.Run("wire", func(t *testing.T) { battery.RunWire(t, p.Base) })
+	t.Run("still serving", func(t *testing.T) {
+		hc := &http.Client{Timeout: battery.MaxTime}
+		battery.AccessToken(t, hc, p.Base)
+	})
+}

@@ -1,0 +1,228 @@
+package battery
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"maps"
+	"net/http"
+	"slices"
+	"strings"
+
+	"github.com/getkin/kin-openapi/openapi3"
+
+	"github.com/aicc-kit/applytoken/openapi"
+)
+
+// operation is what the battery reads from the contract about one
+// operation, and what it knows of the demo configuration behind it.
+type operation struct {
+	id, method, path string
+	body             *openapi3.Schema // the application/json request body
+	example          object           // the spec's request example
+	params           []*openapi3.Parameter
+	// header passes every check before the body's: the Content-Type and,
+	// for applyToken, the credentials.
+	header func() http.Header
+	// outcome is the status of a body the schema accepts.
+	outcome func(fields map[string]any) int
+}
+
+// operations reads both operations from the embedded contract. The
+// contract is part of the binary, so failing to read it is a bug.
+func operations() []*operation {
+	doc, err := openapi.Load()
+	if err != nil {
+		panic(err)
+	}
+	var ops []*operation
+	for _, path := range doc.Paths.InMatchingOrder() {
+		item := doc.Paths.Value(path)
+		for _, method := range slices.Sorted(maps.Keys(item.Operations())) {
+			spec := item.GetOperation(method)
+			op := &operation{id: spec.OperationID, method: method, path: path}
+			media := spec.RequestBody.Value.Content.Get("application/json")
+			if media == nil || media.Schema == nil {
+				panic(fmt.Sprintf("battery: %s has no application/json body", op.id))
+			}
+			op.body = media.Schema.Value
+			op.example = exampleObject(op.body, media.Example)
+			for _, p := range spec.Parameters {
+				if p.Value.In == openapi3.ParameterInHeader {
+					op.params = append(op.params, p.Value)
+				}
+			}
+			switch op.id {
+			case TokenByAkSk:
+				op.header = func() http.Header { return http.Header{"Content-Type": {"application/json"}} }
+				op.outcome = func(f map[string]any) int {
+					if f["app_key"] == AppKey && f["app_secret"] == AppSecret {
+						return http.StatusOK
+					}
+					return http.StatusUnauthorized
+				}
+			case ApplyToken:
+				op.header = applyHeader
+				op.outcome = func(f map[string]any) int {
+					if f["channelId"] == Channel || f["channelId"] == DisabledChannel {
+						return http.StatusOK
+					}
+					return http.StatusInternalServerError
+				}
+			default:
+				panic(fmt.Sprintf("battery: the contract's operation %q is new to the battery", op.id))
+			}
+			ops = append(ops, op)
+		}
+	}
+	return ops
+}
+
+// applyHeader is applyToken's header as the vendor documents it, with the
+// demo app's credentials.
+func applyHeader() http.Header {
+	return http.Header{
+		"Content-Type":  {"application/json; charset=UTF-8"},
+		"X-App-Key":     {AppKey},
+		"Authorization": {"Bearer " + AccessTokenPlaceholder},
+	}
+}
+
+// exampleObject orders the example's fields as the schema lists its
+// required ones, then the rest by name.
+func exampleObject(schema *openapi3.Schema, example any) object {
+	m, ok := example.(map[string]any)
+	if !ok {
+		panic("battery: a request example is not an object")
+	}
+	names := slices.Clone(schema.Required)
+	for _, name := range slices.Sorted(maps.Keys(m)) {
+		if !slices.Contains(names, name) {
+			names = append(names, name)
+		}
+	}
+	var o object
+	for _, name := range names {
+		if v, ok := m[name]; ok {
+			o = append(o, field{name, mustJSON(v)})
+		}
+	}
+	return o
+}
+
+// status is the answer to body, sent with op's header: 413 over the cap,
+// then 400 when the schema refuses it, then what the operation says.
+func (op *operation) status(body []byte, valid bool) (int, Validation) {
+	switch {
+	case len(body) > MaxBody:
+		return http.StatusRequestEntityTooLarge, Unreached
+	case !valid:
+		return http.StatusBadRequest, Rejected
+	}
+	fields, err := decode(body)
+	if err != nil {
+		panic(fmt.Sprintf("battery: %s: a body marked valid is not JSON: %v", op.id, err))
+	}
+	return op.outcome(fields), Accepted
+}
+
+// decode reads a JSON object as encoding/json does (the last of duplicate
+// names wins; bytes that are not UTF-8 become U+FFFD), numbers kept as text.
+func decode(body []byte) (map[string]any, error) {
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.UseNumber()
+	var fields map[string]any
+	err := dec.Decode(&fields)
+	return fields, err
+}
+
+// bodyCase is a POST of body with op's header.
+func (op *operation) bodyCase(name string, body []byte, valid bool, note string) Case {
+	status, v := op.status(body, valid)
+	return Case{
+		Name: op.id + "/" + name, Operation: op.id, Method: op.method, Path: op.path,
+		Header: op.header(), Body: body, Status: status, Validation: v, Note: note,
+	}
+}
+
+// field is one member of a JSON object, its value as raw JSON.
+type field struct{ name, raw string }
+
+// object is a JSON object written member by member, so that the battery
+// can send what encoding/json would never write: duplicate names, raw
+// bytes that are not UTF-8.
+type object []field
+
+func (o object) json() []byte {
+	var b strings.Builder
+	b.WriteByte('{')
+	for i, f := range o {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		b.WriteString(mustJSON(f.name))
+		b.WriteByte(':')
+		b.WriteString(f.raw)
+	}
+	b.WriteByte('}')
+	return []byte(b.String())
+}
+
+// with returns o with name's value replaced by raw.
+func (o object) with(name, raw string) object {
+	c := slices.Clone(o)
+	for i := range c {
+		if c[i].name == name {
+			c[i].raw = raw
+		}
+	}
+	return c
+}
+
+func (o object) without(name string) object {
+	return slices.DeleteFunc(slices.Clone(o), func(f field) bool { return f.name == name })
+}
+
+// plus returns o with one more member, duplicates allowed.
+func (o object) plus(name, raw string) object {
+	return append(slices.Clone(o), field{name, raw})
+}
+
+// renamed returns o with name's member spelled as key, raw JSON text.
+func (o object) renamed(name, key string) []byte {
+	var b strings.Builder
+	b.WriteByte('{')
+	for i, f := range o {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		if f.name == name {
+			b.WriteString(key)
+		} else {
+			b.WriteString(mustJSON(f.name))
+		}
+		b.WriteByte(':')
+		b.WriteString(f.raw)
+	}
+	b.WriteByte('}')
+	return []byte(b.String())
+}
+
+func (o object) get(name string) string {
+	for _, f := range o {
+		if f.name == name {
+			var s string
+			json.Unmarshal([]byte(f.raw), &s)
+			return s
+		}
+	}
+	return ""
+}
+
+func mustJSON(v any) string {
+	b, err := json.Marshal(v)
+	if err != nil {
+		panic(err)
+	}
+	return string(b)
+}

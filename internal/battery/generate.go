@@ -1,0 +1,226 @@
+package battery
+
+import (
+	"fmt"
+	"math"
+	"net/http"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/getkin/kin-openapi/openapi3"
+)
+
+// Notes shared by the cases whose status was a decision.
+const (
+	noteUTF8 = "RFC 8259 section 8.1: JSON text is UTF-8; bytes that are not UTF-8 are not JSON, so 400 " +
+		"(encoding/json alone would quietly turn them into U+FFFD)"
+	noteSurrogate = "an escaped lone surrogate is valid JSON syntax (RFC 8259 section 8.2 leaves its meaning open); " +
+		"it decodes to U+FFFD and counts as one character"
+	noteDuplicate = "RFC 8259 section 4 leaves duplicate names open; the last one wins, as in encoding/json, " +
+		"and the value validated is the value used"
+	noteMiB = "1 MiB is over the 64 KiB cap: 413 before anything parses it"
+)
+
+// wrongTypes are JSON values of every type but string, for a string field.
+var wrongTypes = []struct{ name, raw string }{
+	{"zero", `0`}, {"negative integer", `-1`}, {"fraction", `1.5`}, {"exponent", `1e3`},
+	{"true", `true`}, {"false", `false`},
+	{"empty array", `[]`}, {"array of the valid value", `[%s]`},
+	{"empty object", `{}`}, {"object holding the valid value", `{"value":%s}`},
+}
+
+// fieldCases varies each property of op's body schema on its own, the
+// others keeping the example's valid values.
+func fieldCases(op *operation) []Case {
+	var cs []Case
+	for _, f := range op.example {
+		prop := op.body.Properties[f.name]
+		if prop == nil || prop.Value == nil || !prop.Value.Type.Is(openapi3.TypeString) {
+			panic(fmt.Sprintf("battery: %s.%s: only string properties are generated; teach the battery the new type", op.id, f.name))
+		}
+		cs = append(cs, stringFieldCases(op, f.name, prop.Value)...)
+	}
+	return cs
+}
+
+func stringFieldCases(op *operation, name string, s *openapi3.Schema) []Case {
+	ex := op.example
+	valid := ex.get(name)
+	required := slices.Contains(op.body.Required, name)
+	check := stringCheck(s)
+	var cs []Case
+	add := func(what string, body []byte, ok bool, note string) {
+		cs = append(cs, op.bodyCase("body/"+name+"/"+what, body, ok, note))
+	}
+	// value sends v, a valid Go string, as a JSON string.
+	value := func(what, v, note string) { add(what, ex.with(name, mustJSON(v)).json(), check(v), note) }
+
+	add("missing", ex.without(name).json(), !required, "")
+	add("null", ex.with(name, "null").json(), s.Nullable, "")
+	for _, w := range wrongTypes {
+		add("wrong type: "+w.name, ex.with(name, strings.ReplaceAll(w.raw, "%s", mustJSON(valid))).json(), false, "")
+	}
+	value("empty", "", "")
+	value("one character", "u", "")
+
+	if s.MaxLength != nil {
+		max := int(*s.MaxLength)
+		for _, unit := range []struct{ name, r string }{
+			{"ASCII", "u"}, {"2-byte UTF-8", "é"}, {"3-byte UTF-8", "€"}, {"4-byte UTF-8", "😀"},
+		} {
+			value(fmt.Sprintf("%d %s characters (maxLength)", max, unit.name), strings.Repeat(unit.r, max), "maxLength counts characters, not bytes")
+			value(fmt.Sprintf("%d %s characters (maxLength+1)", max+1, unit.name), strings.Repeat(unit.r, max+1), "maxLength counts characters, not bytes")
+		}
+		// A character outside the BMP, escaped as a surrogate pair, is
+		// still one character.
+		for _, n := range []int{max, max + 1} {
+			raw := `"` + strings.Repeat(`\ud83d\ude00`, n) + `"`
+			add(fmt.Sprintf("%d escaped surrogate pairs", n), ex.with(name, raw).json(), check(strings.Repeat("😀", n)), "a surrogate pair escape is one character")
+		}
+	}
+	if s.MinLength > 1 {
+		min := int(s.MinLength)
+		value(fmt.Sprintf("%d characters (minLength)", min), strings.Repeat("u", min), "")
+		value(fmt.Sprintf("%d characters (minLength-1)", min-1), strings.Repeat("u", min-1), "")
+	}
+	if s.Pattern != "" {
+		for _, v := range patternProbes(valid) {
+			value(fmt.Sprintf("pattern: %q", v), v, "pattern "+s.Pattern)
+		}
+	}
+	if s.MaxLength == nil && s.Pattern == "" {
+		value("60 KiB", strings.Repeat("u", 60<<10), "long, yet under the body cap")
+	}
+
+	value("escaped NUL inside", valid+"\x00", "an escaped NUL (\\u0000) is a valid JSON string character")
+	add("raw NUL byte inside", ex.with(name, `"`+valid+"\x00"+`"`).json(), false, "RFC 8259 section 7: control characters must be escaped")
+	add("raw line break inside", ex.with(name, `"`+valid+"\n"+`"`).json(), false, "RFC 8259 section 7: control characters must be escaped")
+	add("raw tab inside", ex.with(name, `"`+valid+"\t"+`"`).json(), false, "RFC 8259 section 7: control characters must be escaped")
+	for _, bad := range []struct{ name, bytes string }{
+		{"a stray 0xFF byte", "\xff"},
+		{"a truncated 2-byte sequence", "\xc3"},
+		{"an overlong encoding of '/'", "\xc0\xaf"},
+		{"a UTF-8 encoded surrogate", "\xed\xa0\x80"},
+	} {
+		body := ex.with(name, `"`+valid+bad.bytes+`"`).json()
+		add("invalid UTF-8: "+bad.name, body, false, noteUTF8)
+	}
+	add("escaped lone surrogate", ex.with(name, `"`+jsonInner(valid)+`\ud800"`).json(), check(valid+"\uFFFD"), noteSurrogate)
+	add("escaped letters", ex.with(name, `"`+escapeAll(valid)+`"`).json(), check(valid), "every character escaped as \\uXXXX is the same string")
+
+	add("duplicate: invalid then valid", ex.with(name, "null").plus(name, mustJSON(valid)).json(), true, noteDuplicate)
+	add("duplicate: valid then invalid", ex.plus(name, "null").json(), false, noteDuplicate)
+	add("name in upper case", ex.renamed(name, mustJSON(strings.ToUpper(name))), !required,
+		"member names are case-sensitive (encoding/json's case-insensitive matching must not apply)")
+	add("name with an escaped letter", ex.renamed(name, `"\u00`+strconv.FormatInt(int64(name[0]), 16)+jsonInner(name[1:])+`"`), true,
+		"an escaped member name is the same name")
+	add("1 MiB", ex.with(name, mustJSON(strings.Repeat("u", 1<<20))).json(), false, noteMiB)
+	return cs
+}
+
+// stringCheck returns the schema's verdict on a string value: its length
+// in characters and its pattern. The contract's patterns are plain enough
+// that Go's regexp reads them as ECMA-262 does.
+func stringCheck(s *openapi3.Schema) func(string) bool {
+	var re *regexp.Regexp
+	if s.Pattern != "" {
+		re = regexp.MustCompile(s.Pattern)
+	}
+	return func(v string) bool {
+		n := uint64(utf8.RuneCountInString(v))
+		if n < s.MinLength || (s.MaxLength != nil && n > *s.MaxLength) {
+			return false
+		}
+		return re == nil || re.MatchString(v)
+	}
+}
+
+// patternProbes are values near valid that a pattern may or may not
+// accept: cut short, lengthened, in other case, with a line break or a
+// space at either end, with a digit, a letter beyond ASCII, a region.
+func patternProbes(valid string) []string {
+	probes := []string{
+		valid[:1], valid + valid[:1], valid + valid, strings.ToUpper(valid),
+		strings.ToUpper(valid[:1]) + valid[1:], valid + "\n", "\n" + valid, valid + " ", " " + valid,
+		valid[:1] + "1", "zh", "abc", "é" + valid[:1], valid + "-US", valid + "_US",
+	}
+	slices.Sort(probes)
+	return slices.Compact(probes)
+}
+
+// jsonInner is s as a JSON string, without its quotes.
+func jsonInner(s string) string {
+	q := mustJSON(s)
+	return q[1 : len(q)-1]
+}
+
+// escapeAll writes every character of an ASCII string as \uXXXX.
+func escapeAll(s string) string {
+	var b strings.Builder
+	for _, r := range s {
+		fmt.Fprintf(&b, `\u%04x`, r)
+	}
+	return b.String()
+}
+
+// paramCases sends each header parameter of op at and beyond its bounds
+// and in every odd spelling of an integer, with the example body.
+func paramCases(op *operation) []Case {
+	var cs []Case
+	for _, p := range op.params {
+		s := p.Schema.Value
+		if !s.Type.Is(openapi3.TypeInteger) || s.Min == nil || s.Max == nil {
+			panic(fmt.Sprintf("battery: %s header %s: only bounded integers are generated", op.id, p.Name))
+		}
+		min, max := int64(*s.Min), int64(*s.Max)
+		limit := int64(math.MaxInt64)
+		if s.Format == "int32" {
+			limit = math.MaxInt32
+		}
+		valid := func(v int64) bool { return v >= min && v <= max && v <= limit }
+		add := func(what string, values []string, ok bool, note string) {
+			c := op.bodyCase("header/"+p.Name+"/"+what, op.example.json(), true, note)
+			if !ok {
+				c.Status, c.Validation = http.StatusBadRequest, Rejected
+			}
+			c.Header[p.Name] = values
+			cs = append(cs, c)
+		}
+		num := func(v int64) { add(strconv.FormatInt(v, 10), []string{strconv.FormatInt(v, 10)}, valid(v), "") }
+		for _, v := range []int64{min, min - 1, max, max + 1, 0, -min, limit, limit + 1} {
+			num(v)
+		}
+		if d, ok := s.Default.(float64); ok {
+			num(int64(d))
+		}
+		mid := strconv.FormatInt(min*10, 10)
+		integral := "a decimal integer with a sign or leading zeros is the same integer (strconv.ParseInt, as both kin-openapi and the binder read it)"
+		for _, odd := range []struct {
+			what, v string
+			ok      bool
+			note    string
+		}{
+			{"plus sign", "+" + mid, valid(min * 10), integral},
+			{"leading zero", "0" + mid, valid(min * 10), integral},
+			{"fraction", mid + ".0", false, "an integer parameter takes no fraction"},
+			{"exponent", mid[:1] + "e" + strconv.Itoa(len(mid)-1), false, "an integer parameter takes no exponent"},
+			{"hexadecimal", "0x" + strconv.FormatInt(min*10, 16), false, ""},
+			{"underscore separator", mid[:1] + "_" + mid[1:], false, ""},
+			{"trailing letters", mid + "s", false, ""},
+			{"letters", "ten", false, ""},
+			{"true", "true", false, ""},
+			{"null", "null", false, ""},
+			{"empty", "", false, "present but empty is not an integer"},
+			{"30 digits", strings.Repeat("9", 30), false, ""},
+			{"Arabic-Indic digits", "٦٠٠", false, ""},
+			{"a list", mid + ", " + mid, false, "one value, not a list"},
+		} {
+			add(odd.what, []string{odd.v}, odd.ok, odd.note)
+		}
+		add("given twice", []string{mid, mid}, false, "two values of a single-valued header are ambiguous")
+	}
+	return cs
+}
