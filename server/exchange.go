@@ -4,12 +4,15 @@ import "context"
 
 // exchange is what the steps of one request learn for later ones: the
 // access log reads it, the operations write the app key into it. One
-// allocation, stored once in the context, serves the whole request.
+// value, pooled with the request's writer (see call) and stored once in
+// the context, serves the whole request.
 type exchange struct {
 	op operation
 	// appKey is set only once the key is known to be configured, so a
 	// mistyped secret sent as a key never reaches the log.
 	appKey string
+	// in is the request as validation decoded it, when it did.
+	in input
 }
 
 type exchangeKey struct{}

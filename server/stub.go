@@ -26,6 +26,7 @@ type Stub struct {
 	handler           http.Handler // the generated ServeMux and strict handler, around this Stub
 	now               func() time.Time
 	log               *slog.Logger
+	access            [len(operationIDs)]accessHandler // the log's, per operation
 	accessLifetime    time.Duration
 	messagingLifetime time.Duration
 }
@@ -46,10 +47,11 @@ func New(cfg Config) (*Stub, error) {
 	if err != nil {
 		return nil, err
 	}
-	validator, err := newKinValidator(doc)
+	oracle, err := newKinValidator(doc)
 	if err != nil {
 		return nil, err
 	}
+	validator := newCompiledValidator(oracle)
 	key := cfg.SigningKey
 	if key == nil {
 		key = make([]byte, 32)
@@ -72,6 +74,7 @@ func New(cfg Config) (*Stub, error) {
 	if s.log == nil {
 		s.log = slog.Default()
 	}
+	s.access = accessHandlers(s.log.Handler(), routes)
 	strict := gen.NewStrictHandlerWithOptions(s, nil, gen.StrictHTTPServerOptions{
 		RequestErrorHandlerFunc:  s.requestError,
 		ResponseErrorHandlerFunc: s.responseError,

@@ -55,9 +55,10 @@ type signer struct {
 // macState is a keyed HMAC with the scratch space a check needs. Pooled,
 // it spares every request the key schedule and every allocation.
 type macState struct {
-	mac hash.Hash
-	raw [maxTokenText]byte
-	sum [macLen]byte
+	mac  hash.Hash
+	raw  [maxTokenText]byte
+	sum  [macLen]byte
+	text [maxTokenText + 4]byte // a token's text, as issue encodes it
 }
 
 func newSigner(key []byte) *signer {
@@ -71,18 +72,24 @@ func (s *signer) issue(p purpose, appKey, subject string, exp time.Time) string 
 	if len(subject) > maxSubjectLen {
 		subject = subject[:maxSubjectLen] // the contract bounds userId far below this
 	}
-	buf := make([]byte, 0, headerLen+len(appKey)+len(subject)+macLen)
-	buf = append(buf, byte(p))
+	st := s.states.Get().(*macState)
+	defer s.states.Put(st)
+	// Built in the pooled scratch space, so that the token's text is the
+	// one allocation.
+	buf := append(st.raw[:0], byte(p))
 	buf = binary.BigEndian.AppendUint64(buf, uint64(exp.Unix()))
 	buf = append(buf, make([]byte, nonceLen)...)
 	rand.Read(buf[9 : 9+nonceLen]) // never fails (crypto/rand, Go 1.24+)
 	buf = append(buf, byte(len(appKey)))
 	buf = append(buf, appKey...)
 	buf = append(buf, subject...)
-	st := s.states.Get().(*macState)
-	defer s.states.Put(st)
 	buf = st.sign(buf, buf)
-	return base64.RawURLEncoding.EncodeToString(buf)
+	n := base64.RawURLEncoding.EncodedLen(len(buf))
+	if n > len(st.text) {
+		return base64.RawURLEncoding.EncodeToString(buf) // an app key longer than New allows
+	}
+	base64.RawURLEncoding.Encode(st.text[:n], buf)
+	return string(st.text[:n])
 }
 
 // verify reports whether token is a live token of purpose p issued to

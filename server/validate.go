@@ -18,10 +18,21 @@ import (
 // *invalidRequest, answered with 400.
 //
 // This is the seam for a faster validator: whatever implements it must
-// reject exactly what kinValidator rejects, and kinValidator stays the
-// oracle its tests compare against.
+// reject exactly what kinValidator rejects, with the same words, and
+// kinValidator stays the oracle its tests compare against. The Stub runs
+// compiledValidator, which is also a bytesValidator.
 type requestValidator interface {
 	validate(r *http.Request, op operation, body []byte) error
+}
+
+// A bytesValidator can validate an operation from the request's headers
+// and the body's bytes alone, and bind what it validated into in as the
+// generated strict handler would. For an operation it handles, serve then
+// needs no copy of the request and no generated handler: it hands in to the
+// Stub (dispatch). handled is false, with no error, for an operation it
+// leaves to validate.
+type bytesValidator interface {
+	validateBytes(h http.Header, op operation, body []byte, in *input) (handled bool, err error)
 }
 
 // invalidRequest says what is wrong with a request in the contract's own

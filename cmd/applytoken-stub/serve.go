@@ -11,6 +11,7 @@ import (
 	"net"
 	"net/http"
 
+	"github.com/aicc-kit/applytoken/internal/version"
 	"github.com/aicc-kit/applytoken/server"
 )
 
@@ -26,7 +27,13 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 		fmt.Fprintf(stderr, "applytoken-stub: %v\n", err)
 		return 2
 	}
-	logger := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: o.logLevel}))
+	if o.version {
+		fmt.Fprintln(stdout, version.String("applytoken-stub"))
+		return 0
+	}
+	logw := newLogWriter(stderr) // batches the access log's writes; see logwriter.go
+	defer logw.Close()
+	logger := slog.New(slog.NewTextHandler(logw, &slog.HandlerOptions{Level: o.logLevel}))
 	cfg, err := server.LoadConfig(o.config, getenv)
 	if err != nil {
 		fmt.Fprintf(stderr, "applytoken-stub: %v\n", err)
