@@ -38,7 +38,7 @@ func printBanner(w io.Writer, base string, tls bool, cfg server.Config) {
 	apply := `{"userId":"user-0001","userName":"Alice","channelId":` + jsonString(sessionChannel(cfg)) + `,"locale":"en"}`
 
 	fmt.Fprintf(w, "applytoken-stub listening on %s\n", base)
-	fmt.Fprintf(w, "  contract: %s/openapi.yaml\n  health:   %s/healthz\n\n", base, base)
+	fmt.Fprintf(w, "  contract: %s/openapi.yaml\n  docs:     %s/docs\n  health:   %s/healthz\n\n", base, base, base)
 	fmt.Fprintln(w, "Try the token chain (paste into a shell):")
 	fmt.Fprintln(w)
 	if tls {

@@ -22,6 +22,7 @@ type options struct {
 	maxHeaderBytes    int
 	logLevel          slog.Level
 	controls          bool
+	version           bool
 }
 
 const usageHead = `Usage: applytoken-stub [flags]
@@ -68,6 +69,7 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	fs.IntVar(&o.maxHeaderBytes, "max-header-bytes", 16<<10, "cap on a request's header `bytes`")
 	fs.BoolVar(&o.controls, "controls", false, "serve test controls under /_stub/ (fail-next, channel); never in production")
 	fs.TextVar(&o.logLevel, "log-level", slog.LevelInfo, "access log `level`: debug, info, warn or error")
+	fs.BoolVar(&o.version, "version", false, "print the module version and the contract's info.version, then exit")
 	if err := fs.Parse(args); err != nil {
 		return o, err
 	}

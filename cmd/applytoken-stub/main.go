@@ -7,7 +7,7 @@
 //
 // On start it prints its address and a curl session to paste into a
 // shell. Beside the contract it serves GET /openapi.yaml (the contract
-// itself) and GET /healthz. SIGINT or SIGTERM stops it: requests in flight
+// itself), GET /docs (its API reference page) and GET /healthz. SIGINT or SIGTERM stops it: requests in flight
 // finish, within -shutdown-timeout, and it exits 0.
 //
 // With -controls it also serves test controls under /_stub/, so a
@@ -19,6 +19,8 @@
 // Configuration comes from the embedded demo, then the -config file (YAML,
 // or JSON by its .json name), then the environment variables listed by
 // -h; see package server for the file's fields.
+//
+// -version prints the module version and the contract's info.version.
 //
 // Exit status: 0 after a clean shutdown, 1 when serving fails, 2 for bad
 // flags or configuration.

@@ -5,17 +5,19 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/aicc-kit/applytoken/docs"
 	"github.com/aicc-kit/applytoken/openapi"
 	"github.com/aicc-kit/applytoken/server"
 )
 
-// routes serves the stub, and beside it the contract, a health check and,
-// when withControls is set, the test controls.
+// routes serves the stub, and beside it the contract, its API reference
+// page, a health check and, when withControls is set, the test controls.
 // Paths are matched by hand, not by http.ServeMux: a ServeMux redirects an
 // unclean path (a 301 the contract does not have) before the stub could
 // answer it with 404.
 func routes(stub *server.Stub, withControls bool) http.Handler {
 	spec := openapi.YAML()
+	reference := docs.APIReference()
 	health := []byte(`{"status":"ok"}` + "\n")
 	var ctl http.Handler
 	if withControls {
@@ -27,6 +29,8 @@ func routes(stub *server.Stub, withControls bool) http.Handler {
 			serveFixed(w, r, "application/json; charset=UTF-8", health)
 		case "/openapi.yaml":
 			serveFixed(w, r, "application/yaml; charset=UTF-8", spec)
+		case "/docs":
+			serveFixed(w, r, "text/html; charset=utf-8", reference)
 		default:
 			if ctl != nil && strings.HasPrefix(r.URL.Path, controlsPrefix) {
 				ctl.ServeHTTP(w, r)

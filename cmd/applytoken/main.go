@@ -11,6 +11,7 @@
 // The credentials come only from the environment variables AICC_APP_KEY and
 // AICC_APP_SECRET, never from flags, and are never printed. With -json the
 // result is one JSON object, {"token": "...", "expiry": "<RFC 3339>"}.
+// -version prints the module version and the contract's info.version.
 //
 // Exit codes:
 //
@@ -36,6 +37,7 @@ import (
 	"time"
 
 	"github.com/aicc-kit/applytoken/client"
+	"github.com/aicc-kit/applytoken/internal/version"
 )
 
 // Exit codes; the package documentation describes each.
@@ -68,13 +70,15 @@ func run(args []string, getenv func(string) string, stdout, stderr io.Writer) in
 		req     client.ApplyTokenRequest
 		asJSON  = fs.Bool("json", false, "print the result as a JSON object")
 		timeout = fs.Duration("timeout", 30*time.Second, "give up after this long")
+		showVer = fs.Bool("version", false, "print the module version and the contract's info.version, then exit")
 	)
 	fs.StringVar(&req.UserID, "user-id", "", "user ID defined by the enterprise, 1 to 32 characters (required)")
 	fs.StringVar(&req.UserName, "user-name", "", "user name shown to agents (required)")
 	fs.StringVar(&req.ChannelID, "channel-id", "", "Configuration ID of the AICC channel (required)")
 	fs.StringVar(&req.Locale, "locale", "", "ISO 639 language code without country, e.g. en or zh (required)")
 	fs.Usage = func() {
-		fmt.Fprintf(stderr, "usage: %s=... %s=... applytoken -base URL -user-id ID -user-name NAME -channel-id ID -locale CODE [-json] [-timeout D]\n\n", envAppKey, envAppSecret)
+		fmt.Fprintf(stderr, "usage: %s=... %s=... applytoken -base URL -user-id ID -user-name NAME -channel-id ID -locale CODE [-json] [-timeout D]\n", envAppKey, envAppSecret)
+		fmt.Fprint(stderr, "       applytoken -version\n\n")
 		fs.PrintDefaults()
 		fmt.Fprint(stderr, "\nexit codes: 0 ok, 1 other failure, 2 usage, 3 authentication, 4 server\n")
 	}
@@ -87,6 +91,10 @@ func run(args []string, getenv func(string) string, stdout, stderr io.Writer) in
 	}
 	if fs.NArg() > 0 {
 		return usageError(stderr, fmt.Sprintf("unexpected argument %q", fs.Arg(0)))
+	}
+	if *showVer {
+		fmt.Fprintln(stdout, version.String("applytoken"))
+		return exitOK
 	}
 	if *base == "" {
 		return usageError(stderr, "-base is required")
