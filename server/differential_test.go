@@ -18,6 +18,7 @@ import (
 
 	"github.com/aicc-kit/applytoken/gen"
 	"github.com/aicc-kit/applytoken/internal/battery"
+	"github.com/aicc-kit/applytoken/internal/stubproc"
 	"github.com/aicc-kit/applytoken/openapi"
 )
 
@@ -182,13 +183,13 @@ func errText(err error) string {
 // one signing key, each logging into its own buffer.
 type diffPair struct {
 	fast, kin       *Stub
-	fastLog, kinLog *syncBuffer
+	fastLog, kinLog *stubproc.Buffer
 	access          string
 }
 
 func newDiffPair(t testing.TB) *diffPair {
 	t.Helper()
-	p := &diffPair{fastLog: &syncBuffer{}, kinLog: &syncBuffer{}}
+	p := &diffPair{fastLog: &stubproc.Buffer{}, kinLog: &stubproc.Buffer{}}
 	now := time.Unix(1_800_000_000, 0)
 	build := func(log io.Writer) *Stub {
 		cfg := DefaultConfig()
@@ -229,15 +230,13 @@ func diffStubs(p *diffPair, d diffRequest) string {
 		body   string
 		log    string
 	}
-	run := func(s *Stub, log *syncBuffer) answer {
+	run := func(s *Stub, log *stubproc.Buffer) answer {
 		r := d.request()
 		if d.op == opApplyToken {
 			r.Header.Set("X-App-Key", demoKey)
 			r.Header.Set("Authorization", "Bearer "+p.access)
 		}
-		log.mu.Lock()
-		log.buf.Reset()
-		log.mu.Unlock()
+		log.Reset()
 		rec := httptest.NewRecorder()
 		s.ServeHTTP(rec, r)
 		return answer{

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/aicc-kit/applytoken/internal/spectest"
+	"github.com/aicc-kit/applytoken/internal/stubproc"
 	"github.com/aicc-kit/applytoken/openapi"
 )
 
@@ -23,7 +24,7 @@ type harness struct {
 	stub  *Stub
 	srv   *httptest.Server
 	clock *fakeClock
-	log   *syncBuffer
+	log   *stubproc.Buffer
 }
 
 // Names the table tests use beside the demo configuration.
@@ -40,7 +41,7 @@ const (
 
 func newHarness(t testing.TB, edit ...func(*Config)) *harness {
 	t.Helper()
-	h := &harness{t: t, clock: &fakeClock{now: time.Unix(1_800_000_000, 0)}, log: &syncBuffer{}}
+	h := &harness{t: t, clock: &fakeClock{now: time.Unix(1_800_000_000, 0)}, log: &stubproc.Buffer{}}
 	cfg := DefaultConfig()
 	cfg.Apps[otherKey] = otherSecret
 	cfg.Now = h.clock.Now
@@ -168,24 +169,6 @@ func (c *fakeClock) Advance(d time.Duration) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.now = c.now.Add(d)
-}
-
-// syncBuffer collects log output from the server's goroutines.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
 }
 
 // errorBody decodes an Error answer.

@@ -16,6 +16,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/aicc-kit/applytoken/internal/stubproc"
 )
 
 // wait bounds every command the checks run; a cold module cache and build
@@ -158,7 +160,7 @@ func (w *world) shell(t *testing.T, dir, cmd string, env ...string) (stdout, std
 type process struct {
 	base   string // the URL it printed
 	banner string // stdout up to "Stop with Ctrl-C."
-	stderr *lockedBuffer
+	stderr *stubproc.Buffer
 	cmd    *exec.Cmd
 	done   chan struct{}
 }
@@ -173,7 +175,7 @@ func start(t *testing.T, dir string, env, argv []string) *process {
 	cmd.Dir = dir
 	cmd.Env = append(cleanEnv(), env...)
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
-	p := &process{cmd: cmd, stderr: &lockedBuffer{}, done: make(chan struct{})}
+	p := &process{cmd: cmd, stderr: &stubproc.Buffer{}, done: make(chan struct{})}
 	cmd.Stderr = p.stderr
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {
@@ -230,23 +232,6 @@ func (p *process) stop(t *testing.T) {
 		<-p.done
 		t.Errorf("%s did not stop within 30s of SIGINT", p.cmd.Path)
 	}
-}
-
-type lockedBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *lockedBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *lockedBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
 }
 
 // consumer returns a module of "your own" in a temporary directory, with
