@@ -8,10 +8,10 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
+	"github.com/aicc-kit/applytoken/internal/fakeclock"
 	"github.com/aicc-kit/applytoken/internal/spectest"
 	"github.com/aicc-kit/applytoken/internal/stubproc"
 	"github.com/aicc-kit/applytoken/openapi"
@@ -23,7 +23,7 @@ type harness struct {
 	t     testing.TB
 	stub  *Stub
 	srv   *httptest.Server
-	clock *fakeClock
+	clock *fakeclock.Clock
 	log   *stubproc.Buffer
 }
 
@@ -41,7 +41,7 @@ const (
 
 func newHarness(t testing.TB, edit ...func(*Config)) *harness {
 	t.Helper()
-	h := &harness{t: t, clock: &fakeClock{now: time.Unix(1_800_000_000, 0)}, log: &stubproc.Buffer{}}
+	h := &harness{t: t, clock: fakeclock.New(time.Unix(1_800_000_000, 0)), log: &stubproc.Buffer{}}
 	cfg := DefaultConfig()
 	cfg.Apps[otherKey] = otherSecret
 	cfg.Now = h.clock.Now
@@ -152,23 +152,6 @@ func mustJSON(v any) []byte {
 		panic(err)
 	}
 	return b
-}
-
-type fakeClock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func (c *fakeClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-func (c *fakeClock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.now = c.now.Add(d)
 }
 
 // errorBody decodes an Error answer.

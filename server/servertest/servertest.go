@@ -21,6 +21,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/aicc-kit/applytoken/internal/fakeclock"
 	"github.com/aicc-kit/applytoken/openapi"
 	"github.com/aicc-kit/applytoken/server"
 )
@@ -40,7 +41,7 @@ type Server struct {
 	tb    testing.TB // nil after Start
 	http  *httptest.Server
 	stub  *server.Stub
-	clock *clock
+	clock *fakeclock.Clock
 	calls map[string]*atomic.Int64 // by path
 	paths map[string]string        // operationId to path
 }
@@ -71,7 +72,7 @@ func start(tb testing.TB, opts []Option) (*Server, error) {
 	cfg := server.DefaultConfig()
 	s := &Server{
 		tb:    tb,
-		clock: &clock{now: o.start},
+		clock: fakeclock.New(o.start),
 		calls: map[string]*atomic.Int64{},
 		paths: map[string]string{"tokenByAkSk": openapi.TokenByAkSkPath, "applyToken": openapi.ApplyTokenPath},
 	}
