@@ -1,9 +1,14 @@
-// Package openapi embeds the contract, openapi/applytoken.yaml, so that every
-// part of the kit (the stub's validation, the conformance suite, the served
-// /openapi.yaml) reads the very bytes that gen/ was generated from.
+// Package openapi is the contract, openapi/applytoken.yaml, for every part
+// of the kit that serves or checks it: the embedded source text (the
+// stub's /openapi.yaml), its operations with their documented statuses and
+// headers (generated into gen/contract), and, for tests and the
+// conformance suite, the parsed document and the response validator.
 //
-//	doc, err := openapi.Load()
-//	route := doc.Paths.Find(openapi.ApplyTokenPath)
+//	op := openapi.Operation(openapi.ApplyToken) // method, path, statuses, headers
+//	doc, err := openapi.Load()                   // kin-openapi's reading, for validation
+//
+// Package client does not import it: the parsed document needs
+// kin-openapi, and the client needs only gen/contract.
 package openapi
 
 import (
@@ -17,18 +22,12 @@ import (
 //go:embed applytoken.yaml
 var spec []byte
 
-// The two paths of the contract, as written in its paths object.
-const (
-	TokenByAkSkPath = "/apigovernance/api/oauth/tokenByAkSk"
-	ApplyTokenPath  = "/apiaccess/ccmessaging/applyToken"
-)
-
 // YAML returns a copy of the contract's source text.
 func YAML() []byte { return bytes.Clone(spec) }
 
 // Load parses the contract into a fresh document. Each call returns a new
 // value, because kin-openapi documents are mutable and callers (routers,
-// validators) may set fields on them.
+// validators) may set fields on them; Document shares one.
 func Load() (*openapi3.T, error) {
 	doc, err := openapi3.NewLoader().LoadFromData(spec)
 	if err != nil {

@@ -1,0 +1,226 @@
+package rules
+
+import (
+	"bytes"
+	"encoding/json"
+	"net/http"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+)
+
+// Where a violation is.
+const (
+	InHeader = "header"
+	InBody   = "body"
+)
+
+// Violation is one rule of the contract that a request breaks. Its text
+// is built from the contract alone (names, bounds, patterns), never from
+// the request, so it is safe to send back and to log.
+type Violation struct {
+	In string // InHeader or InBody
+	// Name is the header's name as the contract writes it, or the field's
+	// path in the body ("userId", "items/0/name"); "" for the body itself.
+	Name string
+	// Rule is the keyword broken: "required", "type", "minLength",
+	// "maxLength", "pattern", "enum", "minimum", "security", "contentType",
+	// "json", "utf8" and so on.
+	Rule string
+	// Reason says what the rule asks for, in words: "must be at most 32
+	// characters".
+	Reason string
+}
+
+func (v Violation) Error() string {
+	switch {
+	case v.In == InHeader:
+		return "header " + v.Name + " " + v.Reason
+	case v.Name == "":
+		return "the body " + v.Reason
+	}
+	return "field " + v.Name + " " + v.Reason
+}
+
+// CheckRequest checks everything of a request the contract states: the
+// security requirement's credentials are present and well formed, the
+// header parameters, and the body. It returns every violation, in that
+// order; none means the request keeps to the contract.
+func (op *Operation) CheckRequest(h http.Header, body []byte) []Violation {
+	out := op.CheckSecurity(h)
+	out = append(out, op.CheckParams(h)...)
+	return append(out, op.CheckBody(h.Get("Content-Type"), body)...)
+}
+
+// CheckSecurity reports the credentials op's security requirement names
+// that are missing or malformed: an apiKey header that is absent or empty,
+// an Authorization that is not "Bearer <token>". It checks their form
+// only; whether a server accepts them is the server's business. When op
+// offers alternatives, the violations of the nearest one are returned.
+func (op *Operation) CheckSecurity(h http.Header) []Violation {
+	var best []Violation
+	for i, alt := range op.Security {
+		var out []Violation
+		for _, s := range alt {
+			if v, ok := s.check(h); !ok {
+				out = append(out, v)
+			}
+		}
+		if len(out) == 0 {
+			return nil
+		}
+		if i == 0 || len(out) < len(best) {
+			best = out
+		}
+	}
+	return best
+}
+
+func (s *SecurityScheme) check(h http.Header) (Violation, bool) {
+	switch {
+	case s.Type == "apiKey" && s.In == InHeader:
+		if h.Get(s.Name) == "" {
+			return Violation{In: InHeader, Name: s.Name, Rule: "security", Reason: "is required (security scheme " + s.Key + ")"}, false
+		}
+	case s.Type == "http" && strings.EqualFold(s.Scheme, "bearer"):
+		v := h.Get("Authorization")
+		const prefix = "Bearer "
+		if len(v) <= len(prefix) || !strings.EqualFold(v[:len(prefix)], prefix) {
+			return Violation{In: InHeader, Name: "Authorization", Rule: "security", Reason: "must be \"Bearer <token>\" (security scheme " + s.Key + ")"}, false
+		}
+	}
+	return Violation{}, true
+}
+
+// CheckParams checks op's header parameters in h, as kin-openapi reads
+// them: the first value of each, parsed by the schema's type.
+func (op *Operation) CheckParams(h http.Header) []Violation {
+	var out []Violation
+	for i := range op.Params {
+		out = append(out, op.Params[i].check(h)...)
+	}
+	return out
+}
+
+func (p *Param) check(h http.Header) []Violation {
+	bad := func(rule, reason string) []Violation {
+		return []Violation{{In: InHeader, Name: p.Name, Rule: rule, Reason: reason}}
+	}
+	vals, found := h[http.CanonicalHeaderKey(p.Name)]
+	switch {
+	case !found && p.Required:
+		return bad("required", "is required")
+	case !found:
+		return nil
+	case len(vals) == 0 || (vals[0] == "" && p.Schema.Type != TypeString):
+		return bad("empty", "must not be empty")
+	}
+	var v any = vals[0]
+	switch p.Schema.Type {
+	case TypeInteger:
+		bits := 64
+		if p.Schema.Format == "int32" {
+			bits = 32
+		}
+		n, err := strconv.ParseInt(vals[0], 10, bits)
+		if err != nil {
+			return bad("type", "must be "+typeNames[TypeInteger]+inFormatText(p.Schema.Format))
+		}
+		v = float64(n)
+	case TypeString, TypeAny:
+	default:
+		return bad("type", "has a type the kit does not read from headers")
+	}
+	out := p.Schema.CheckValue(p.Name, v)
+	for i := range out {
+		out[i].In = InHeader
+	}
+	return out
+}
+
+func inFormatText(format string) string {
+	if format == "" {
+		return ""
+	}
+	return " of format " + format
+}
+
+// CheckBody checks a request body sent with contentType: present when
+// required, of a media type the contract lists, valid UTF-8, exactly one
+// JSON value, and that value against the schema.
+func (op *Operation) CheckBody(contentType string, body []byte) []Violation {
+	b := op.Body
+	if b == nil {
+		return nil
+	}
+	bad := func(rule, reason string) []Violation {
+		return []Violation{{In: InBody, Rule: rule, Reason: reason}}
+	}
+	if len(body) == 0 {
+		if b.Required {
+			return bad("required", "is required")
+		}
+		return nil
+	}
+	if !b.accepts(contentType) {
+		return []Violation{{In: InHeader, Name: "Content-Type", Rule: "contentType", Reason: "must be " + strings.Join(b.ContentTypes, " or ")}}
+	}
+	return b.Schema.CheckJSON(body)
+}
+
+// CheckJSON checks a JSON text against s: valid UTF-8 (RFC 8259 section
+// 8.1), exactly one value, and that value against the schema.
+func (s *Schema) CheckJSON(body []byte) []Violation {
+	bad := func(rule, reason string) []Violation {
+		return []Violation{{In: InBody, Rule: rule, Reason: reason}}
+	}
+	if !utf8.Valid(body) {
+		return bad("utf8", "is not valid UTF-8")
+	}
+	if !json.Valid(body) {
+		return bad("json", "is not one valid JSON value")
+	}
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.UseNumber()
+	var v any
+	if err := dec.Decode(&v); err != nil {
+		return bad("json", "is not one valid JSON value")
+	}
+	return s.CheckValue("", v)
+}
+
+// accepts reports whether a Content-Type selects the body's content, as
+// kin-openapi's Content.Get does: the whole value, then its media type
+// without parameters, then type/*, then */*, all without regard to case.
+func (b *Body) accepts(contentType string) bool {
+	ct := strings.ToLower(strings.TrimSpace(contentType))
+	has := func(key string) bool {
+		for _, k := range b.ContentTypes {
+			if strings.EqualFold(k, key) {
+				return true
+			}
+		}
+		return false
+	}
+	if ct == "" {
+		return has("*/*")
+	}
+	if has(ct) {
+		return true
+	}
+	base, _, _ := strings.Cut(ct, ";")
+	base = strings.TrimSpace(base)
+	if has(base) {
+		return true
+	}
+	typ, _, ok := strings.Cut(base, "/")
+	return ok && (has(typ+"/*") || has("*/*"))
+}
+
+// First returns the first violation, or nil when there is none.
+func First(vs []Violation) *Violation {
+	if len(vs) == 0 {
+		return nil
+	}
+	return &vs[0]
+}

@@ -1,0 +1,188 @@
+package rules
+
+import "unicode/utf8"
+
+// Pattern is a regular expression of the contract, compiled by
+// internal/specgen with regexp/syntax into a program that MatchString runs
+// without package regexp, in time linear in len(Prog)*len(s). Package
+// regexp would add some 340 KB to every program that imports the client.
+type Pattern struct {
+	Source string // the pattern as the contract writes it, for messages
+	Prog   []Inst
+	Start  int
+}
+
+// Inst is one instruction of a Pattern's program: regexp/syntax's Inst,
+// less what a boolean match does not need.
+type Inst struct {
+	Op  InstOp
+	Out uint32
+	// Arg is the other branch of InstAlt and InstAltMatch, and the EmptyOp
+	// flags of InstEmptyWidth.
+	Arg uint32
+	// Runes holds, for InstRune, sorted inclusive ranges lo, hi, lo, hi…;
+	// for InstRune1, the one rune.
+	Runes []rune
+}
+
+// InstOp is regexp/syntax's InstOp, value for value.
+type InstOp uint8
+
+const (
+	InstAlt InstOp = iota
+	InstAltMatch
+	InstCapture // a no-op here: a boolean match has no groups
+	InstEmptyWidth
+	InstMatch
+	InstFail
+	InstNop
+	InstRune
+	InstRune1
+	InstRuneAny
+	InstRuneAnyNotNL
+)
+
+// The flags of InstEmptyWidth: regexp/syntax's EmptyOp, value for value.
+const (
+	EmptyBeginLine uint32 = 1 << iota
+	EmptyEndLine
+	EmptyBeginText
+	EmptyEndText
+	EmptyWordBoundary
+	EmptyNoWordBoundary
+)
+
+// MatchString reports whether s contains a match of p, as regexp's
+// MatchString does. A byte that is not UTF-8 reads as U+FFFD, as in
+// package regexp.
+func (p *Pattern) MatchString(s string) bool {
+	cur, next := newPCSet(len(p.Prog)), newPCSet(len(p.Prog))
+	prev := rune(-1) // before the text
+	for i := 0; ; {
+		r, size := rune(-1), 0 // past the text
+		if i < len(s) {
+			r, size = utf8.DecodeRuneInString(s[i:])
+		}
+		flags := emptyFlags(prev, r)
+		// The search is unanchored: a match may start at every position.
+		if p.add(cur, uint32(p.Start), flags) {
+			return true
+		}
+		if size == 0 {
+			return false
+		}
+		next.clear()
+		for _, pc := range cur.dense {
+			in := &p.Prog[pc]
+			if in.matches(r) && p.add(next, in.Out, emptyFlags(r, peek(s, i+size))) {
+				return true
+			}
+		}
+		cur, next = next, cur
+		prev, i = r, i+size
+	}
+}
+
+// add puts pc and every instruction it reaches without reading a rune into
+// set, keeping the ones that read one; it reports reaching InstMatch.
+func (p *Pattern) add(set *pcSet, pc uint32, flags uint32) bool {
+	if set.has(pc) {
+		return false
+	}
+	set.put(pc)
+	in := &p.Prog[pc]
+	switch in.Op {
+	case InstMatch:
+		return true
+	case InstFail:
+	case InstAlt, InstAltMatch:
+		return p.add(set, in.Out, flags) || p.add(set, in.Arg, flags)
+	case InstCapture, InstNop:
+		return p.add(set, in.Out, flags)
+	case InstEmptyWidth:
+		if in.Arg&^flags == 0 {
+			return p.add(set, in.Out, flags)
+		}
+	}
+	return false
+}
+
+// matches reports whether an instruction that reads a rune takes r.
+func (in *Inst) matches(r rune) bool {
+	switch in.Op {
+	case InstRune1:
+		return r == in.Runes[0]
+	case InstRune:
+		for i := 0; i+1 < len(in.Runes); i += 2 {
+			if r >= in.Runes[i] && r <= in.Runes[i+1] {
+				return true
+			}
+		}
+	case InstRuneAny:
+		return true
+	case InstRuneAnyNotNL:
+		return r != '\n'
+	}
+	return false
+}
+
+func peek(s string, i int) rune {
+	if i >= len(s) {
+		return -1
+	}
+	r, _ := utf8.DecodeRuneInString(s[i:])
+	return r
+}
+
+// emptyFlags is regexp/syntax's EmptyOpContext: the zero-width assertions
+// that hold between r1 and r2, where -1 is the edge of the text.
+func emptyFlags(r1, r2 rune) uint32 {
+	var op uint32 = EmptyNoWordBoundary
+	var boundary byte
+	switch {
+	case r1 < 0:
+		op |= EmptyBeginText | EmptyBeginLine
+	case r1 == '\n':
+		op |= EmptyBeginLine
+	}
+	if isWordChar(r1) {
+		boundary = 1
+	}
+	switch {
+	case r2 < 0:
+		op |= EmptyEndText | EmptyEndLine
+	case r2 == '\n':
+		op |= EmptyEndLine
+	}
+	if isWordChar(r2) {
+		boundary ^= 1
+	}
+	if boundary != 0 {
+		op ^= EmptyWordBoundary | EmptyNoWordBoundary
+	}
+	return op
+}
+
+func isWordChar(r rune) bool {
+	return r == '_' || ('0' <= r && r <= '9') || ('a' <= r && r <= 'z') || ('A' <= r && r <= 'Z')
+}
+
+// pcSet is a sparse set of program counters, in insertion order.
+type pcSet struct {
+	sparse []uint32
+	dense  []uint32
+}
+
+func newPCSet(n int) *pcSet { return &pcSet{sparse: make([]uint32, n), dense: make([]uint32, 0, n)} }
+
+func (s *pcSet) has(pc uint32) bool {
+	i := s.sparse[pc]
+	return int(i) < len(s.dense) && s.dense[i] == pc
+}
+
+func (s *pcSet) put(pc uint32) {
+	s.sparse[pc] = uint32(len(s.dense))
+	s.dense = append(s.dense, pc)
+}
+
+func (s *pcSet) clear() { s.dense = s.dense[:0] }
