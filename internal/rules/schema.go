@@ -79,7 +79,9 @@ func (s *Schema) CheckValue(path string, v any) []Violation {
 }
 
 func (s *Schema) check(path string, v any, out *[]Violation) {
-	add := func(rule, reason string) { *out = append(*out, Violation{In: InBody, Name: path, Rule: rule, Reason: reason}) }
+	add := func(rule, reason string) {
+		*out = append(*out, Violation{In: InBody, Name: path, Rule: rule, Reason: reason})
+	}
 	if v == nil {
 		if !s.Nullable {
 			add("nullable", "must not be null")
