@@ -8,8 +8,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"testing"
-
-	"github.com/aicc-kit/applytoken/gen"
 )
 
 // The client's cost over a raw http.Client doing the same exchange by hand,
@@ -24,17 +22,16 @@ func BenchmarkApplyTokenCall(b *testing.B) {
 	hc := &http.Client{Transport: http.DefaultTransport.(*http.Transport).Clone()}
 	c := u.newClient(b, WithHTTPClient(hc))
 	ctx := context.Background()
-	at, err := c.access.token(ctx)
+	at, err := c.access.get(ctx)
 	if err != nil {
 		b.Fatal(err)
 	}
 	b.Run("raw", func(b *testing.B) {
 		b.ReportAllocs()
 		for b.Loop() {
-			body, _ := json.Marshal(gen.ApplyTokenRequest{UserId: testRequest.UserID, UserName: testRequest.UserName,
-				ChannelId: testRequest.ChannelID, Locale: testRequest.Locale})
+			body, _ := json.Marshal(testRequest)
 			req, _ := http.NewRequestWithContext(ctx, http.MethodPost, u.URL+"/apiaccess/ccmessaging/applyToken", bytes.NewReader(body))
-			req.Header.Set("Content-Type", jsonContentType)
+			req.Header.Set("Content-Type", "application/json; charset=UTF-8")
 			req.Header.Set("x-app-key", testAppKey)
 			req.Header.Set("Authorization", "Bearer "+at.AccessToken)
 			resp, err := hc.Do(req)
@@ -43,7 +40,7 @@ func BenchmarkApplyTokenCall(b *testing.B) {
 			}
 			data, err := io.ReadAll(resp.Body)
 			resp.Body.Close()
-			var res gen.ApplyTokenResult
+			var res ApplyTokenResult
 			if err != nil || resp.StatusCode != http.StatusOK || json.Unmarshal(data, &res) != nil || res.Token == "" {
 				b.Fatalf("status %d, %s", resp.StatusCode, data)
 			}
@@ -75,7 +72,7 @@ func BenchmarkTransportCall(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	at, err := c.access.token(ctx)
+	at, err := c.access.get(ctx)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -84,7 +81,7 @@ func BenchmarkTransportCall(b *testing.B) {
 		for b.Loop() {
 			req, _ := http.NewRequestWithContext(ctx, http.MethodGet, later.URL+"/later", nil)
 			if byHand {
-				req.Header.Set(headerMessagingToken, tok.Value)
+				req.Header.Set("ccmessaging-token", tok.Value)
 				req.Header.Set("x-app-key", testAppKey)
 				req.Header.Set("Authorization", "Bearer "+at.AccessToken)
 			}

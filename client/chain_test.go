@@ -11,6 +11,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -19,12 +20,13 @@ import (
 	"golang.org/x/oauth2"
 
 	"github.com/aicc-kit/applytoken/client"
+	"github.com/aicc-kit/applytoken/gen/contract"
 	"github.com/aicc-kit/applytoken/server/servertest"
 )
 
 const (
-	opTokenByAkSk = "tokenByAkSk"
-	opApplyToken  = "applyToken"
+	opTokenByAkSk = contract.OpTokenByAkSk
+	opApplyToken  = contract.OpApplyToken
 )
 
 // newStubClient starts a stub and a client of it that reads the stub's
@@ -158,12 +160,6 @@ func TestStubMessagingTokenSourceOneCallFor1000Goroutines(t *testing.T) {
 	}
 }
 
-// documented lists each operation's error statuses from the contract.
-var documented = map[string][]int{
-	opTokenByAkSk: {400, 401, 413, 500},
-	opApplyToken:  {400, 401, 403, 404, 413, 500},
-}
-
 var sentinelOf = map[int]error{
 	400: client.ErrBadRequest,
 	401: client.ErrUnauthorized,
@@ -173,19 +169,30 @@ var sentinelOf = map[int]error{
 	500: client.ErrServer,
 }
 
+// TestStubEveryDocumentedStatus walks the contract: each status it
+// documents for an operation, other than 200, reaches the caller as an
+// *APIError with that status and the headers documented for it.
 func TestStubEveryDocumentedStatus(t *testing.T) {
-	for op, statuses := range documented {
-		for _, status := range statuses {
-			t.Run(op+"/"+http.StatusText(status), func(t *testing.T) {
+	for _, op := range contract.Operations {
+		for _, r := range op.Responses {
+			if r.Status == http.StatusOK {
+				continue
+			}
+			t.Run(op.ID+"/"+strconv.Itoa(r.Status), func(t *testing.T) {
 				srv, c := newStubClient(t)
-				srv.FailNext(op, status)
-				if op == opApplyToken && status == http.StatusForbidden {
+				srv.FailNext(op.ID, r.Status)
+				if op.ID == opApplyToken && r.Status == http.StatusForbidden {
 					// ApplyToken renews the AccessToken after a 403 and
 					// tries once more; fail that too.
-					srv.FailNext(op, status)
+					srv.FailNext(op.ID, r.Status)
 				}
 				_, err := c.ApplyToken(context.Background(), session(srv))
-				checkStatus(t, err, status)
+				aerr := checkStatus(t, err, r.Status)
+				for _, h := range r.Headers {
+					if got := aerr.Header.Get(h.Name); h.Required && got == "" {
+						t.Errorf("APIError.Header lacks %s, documented for %s %d", h.Name, op.ID, r.Status)
+					}
+				}
 			})
 		}
 	}
@@ -258,7 +265,7 @@ func TestStubRealRefusals(t *testing.T) {
 	})
 }
 
-func checkStatus(t *testing.T, err error, status int) {
+func checkStatus(t *testing.T, err error, status int) *client.APIError {
 	t.Helper()
 	var aerr *client.APIError
 	if !errors.As(err, &aerr) {
@@ -271,13 +278,14 @@ func checkStatus(t *testing.T, err error, status int) {
 		t.Errorf("APIError %+v lacks the stub's errorCode or exceptionInfo", aerr)
 	}
 	for s, sentinel := range sentinelOf {
-		if got, want := errors.Is(err, sentinel), s == status; got != want {
+		if got, want := errors.Is(err, sentinel), s == status || (sentinel == client.ErrServer && status >= 500 && status <= 599); got != want {
 			t.Errorf("errors.Is(err, %v) = %v; want %v", sentinel, got, want)
 		}
 	}
 	if !strings.HasPrefix(err.Error(), "client: ") {
 		t.Errorf("message %q lacks the client: prefix", err)
 	}
+	return aerr
 }
 
 func TestStubResultCodeOne(t *testing.T) {

@@ -18,7 +18,7 @@ type Client struct {
 	now           func() time.Time
 	refreshMargin time.Duration
 	wire          *wire
-	access        *accessTokens
+	access        *cache[oauth2.Token]
 }
 
 // New returns a Client for baseURL, the scheme and host of the AICC domain
@@ -51,32 +51,11 @@ func New(baseURL string, opts ...Option) (*Client, error) {
 	if s.httpClient == nil {
 		s.httpClient = defaultHTTPClient()
 	}
-	w, err := newWire(baseURL, s.httpClient, s.userAgent)
+	w, err := newWire(baseURL, s)
 	if err != nil {
 		return nil, err
 	}
-	c := &Client{appKey: s.appKey, now: s.now, refreshMargin: s.refreshMargin, wire: w}
-	c.access = newAccessTokens(s.now, accessFetcher(w, s))
-	return c, nil
-}
-
-// accessFetcher returns what the AccessToken leg calls when it needs a new
-// token: tokenByAkSk, or the user's own source.
-func accessFetcher(w *wire, s settings) func(context.Context) (*oauth2.Token, error) {
-	if s.accessSource != nil {
-		ts := s.accessSource
-		return func(context.Context) (*oauth2.Token, error) {
-			t, err := ts.Token()
-			if err != nil {
-				return nil, fmt.Errorf("client: AccessToken source: %w", err)
-			}
-			return t, nil
-		}
-	}
-	appKey, appSecret, now := s.appKey, s.appSecret, s.now
-	return func(ctx context.Context) (*oauth2.Token, error) {
-		return w.tokenByAkSk(ctx, appKey, appSecret, now)
-	}
+	return &Client{appKey: s.appKey, now: s.now, refreshMargin: s.refreshMargin, wire: w, access: newAccessTokens(w, s)}, nil
 }
 
 func checkBaseURL(baseURL string) error {
@@ -98,26 +77,29 @@ func checkBaseURL(baseURL string) error {
 }
 
 // ApplyToken makes one applyToken call for req and returns the new
-// ccmessaging-token, fetching an AccessToken first when none is cached or
-// the cached one is due. req is checked first: a field the contract would
-// refuse gives a [*ValidationError] and nothing is sent.
+// ccmessaging-token with the whole answer ([Token.Result]), fetching an
+// AccessToken first when none is cached or the cached one is due. req is
+// checked first, against the contract's request schema with the checks
+// the stub runs: a field the contract would refuse gives a
+// [*ValidationError] and nothing is sent.
 //
 // When the server refuses the AccessToken (403), ApplyToken renews it and
 // tries once more; the request body is the same, so this is always safe.
-// Errors are [*APIError] (any non-200 answer, or a 200 body that could not
-// be read), [*ResultError] (resultCode "1"), or transport errors.
+// Errors are [*APIError] (any non-200 answer, or a 200 body that is not the
+// contract's result), [*ResultError] (resultCode "1"), or transport errors.
 func (c *Client) ApplyToken(ctx context.Context, req ApplyTokenRequest) (*Token, error) {
-	if err := req.validate(); err != nil {
+	body, err := encodeRequest(req)
+	if err != nil {
 		return nil, err
 	}
 	for attempt := 0; ; attempt++ {
-		at, err := c.access.token(ctx)
+		at, err := c.access.get(ctx)
 		if err != nil {
 			return nil, err
 		}
-		tok, err := c.wire.applyToken(ctx, c.appKey, at, req, c.now)
+		tok, err := c.wire.applyToken(ctx, at, body)
 		if attempt == 0 && errors.Is(err, ErrForbidden) {
-			c.access.invalidate(ctx, at)
+			c.access.invalidate(at)
 			continue
 		}
 		return tok, err

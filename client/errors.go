@@ -1,28 +1,44 @@
 package client
 
 import (
-	"errors"
 	"fmt"
 	"net/http"
 	"strconv"
+
+	"github.com/aicc-kit/applytoken/gen/contract"
 )
 
-// Sentinels for the documented statuses, matched with errors.Is against an
-// [*APIError]. ErrServer matches every 5xx status.
+// Sentinels for the statuses a caller most often tells apart, matched with
+// errors.Is against an [*APIError]. ErrServer matches every 5xx status.
+// Any other status, documented now or later, is in [APIError.StatusCode].
 var (
-	ErrBadRequest      = errors.New("client: bad request (400)")
-	ErrUnauthorized    = errors.New("client: unauthorized (401)")
-	ErrForbidden       = errors.New("client: forbidden (403)")
-	ErrNotFound        = errors.New("client: not found (404)")
-	ErrPayloadTooLarge = errors.New("client: payload too large (413)")
-	ErrServer          = errors.New("client: server error (5xx)")
+	ErrBadRequest      error = statusSentinel("bad request", http.StatusBadRequest)
+	ErrUnauthorized    error = statusSentinel("unauthorized", http.StatusUnauthorized)
+	ErrForbidden       error = statusSentinel("forbidden", http.StatusForbidden)
+	ErrNotFound        error = statusSentinel("not found", http.StatusNotFound)
+	ErrPayloadTooLarge error = statusSentinel("payload too large", http.StatusRequestEntityTooLarge)
+	ErrServer          error = &sentinel{text: "client: server error (5xx)", lo: 500, hi: 599}
 )
+
+// sentinel is a status class an [*APIError] matches: the statuses lo to hi.
+type sentinel struct {
+	text   string
+	lo, hi int
+}
+
+func statusSentinel(what string, status int) *sentinel {
+	return &sentinel{text: "client: " + what + " (" + strconv.Itoa(status) + ")", lo: status, hi: status}
+}
+
+func (s *sentinel) Error() string { return s.text }
 
 // APIError is an answer that did not carry what was asked for: any status
-// other than 200, or a 200 whose body could not be read as the documented
-// result. StatusCode is always the status the server sent, even when the
-// body was not JSON; ErrorCode and ExceptionInfo come from the documented
-// Error body and are empty when it was missing or malformed.
+// other than 200, or a 200 whose body was not the contract's result.
+// StatusCode is always the status the server sent, even when the body was
+// not JSON; ErrorCode and ExceptionInfo come from the contract's Error body
+// and are empty when it was missing or malformed. Header holds the
+// answer's headers, so that those the contract documents for a status
+// (WWW-Authenticate, Retry-After, ...) are readable.
 //
 // Use errors.As to reach the fields and errors.Is with the sentinels
 // (ErrBadRequest and the others) to test the status.
@@ -30,8 +46,9 @@ type APIError struct {
 	StatusCode    int
 	ErrorCode     string
 	ExceptionInfo string
+	Header        http.Header
 
-	op  string // "tokenByAkSk" or "applyToken"; only for the message
+	op  string // the operationId; only for the message
 	err error  // why the body could not be decoded, if it could not
 }
 
@@ -56,23 +73,10 @@ func (e *APIError) Error() string {
 	return msg
 }
 
-// Is reports whether target is the sentinel of e's status.
+// Is reports whether target is a sentinel that matches e's status.
 func (e *APIError) Is(target error) bool {
-	switch target {
-	case ErrBadRequest:
-		return e.StatusCode == http.StatusBadRequest
-	case ErrUnauthorized:
-		return e.StatusCode == http.StatusUnauthorized
-	case ErrForbidden:
-		return e.StatusCode == http.StatusForbidden
-	case ErrNotFound:
-		return e.StatusCode == http.StatusNotFound
-	case ErrPayloadTooLarge:
-		return e.StatusCode == http.StatusRequestEntityTooLarge
-	case ErrServer:
-		return e.StatusCode >= 500 && e.StatusCode <= 599
-	}
-	return false
+	s, ok := target.(*sentinel)
+	return ok && s.lo <= e.StatusCode && e.StatusCode <= s.hi
 }
 
 // Unwrap returns why the body could not be decoded, or nil when it could.
@@ -88,7 +92,7 @@ type ResultError struct {
 }
 
 func (e *ResultError) Error() string {
-	msg := "client: applyToken: resultCode " + strconv.Quote(e.ResultCode)
+	msg := "client: " + contract.OpApplyToken + ": resultCode " + strconv.Quote(e.ResultCode)
 	if e.ResultDesc != "" {
 		msg += ": " + e.ResultDesc
 	}
@@ -96,8 +100,9 @@ func (e *ResultError) Error() string {
 }
 
 // ValidationError is input refused before anything was sent: Field names
-// the offending field as the contract spells it (userId, userName,
-// channelId, locale), Reason says which rule it breaks.
+// the offending field as the contract spells it on the wire ("userId"; a
+// path such as "items/0/name" deeper down), Reason says which rule of the
+// contract it breaks ("must be at most 32 characters").
 type ValidationError struct {
 	Field  string
 	Reason string

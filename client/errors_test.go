@@ -6,6 +6,8 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+
+	"github.com/aicc-kit/applytoken/gen/contract"
 )
 
 var sentinels = map[int]error{
@@ -16,6 +18,24 @@ var sentinels = map[int]error{
 	413: ErrPayloadTooLarge,
 	500: ErrServer,
 	502: ErrServer,
+}
+
+func TestSentinelMessages(t *testing.T) {
+	for err, want := range map[error]string{
+		ErrBadRequest:      "client: bad request (400)",
+		ErrUnauthorized:    "client: unauthorized (401)",
+		ErrForbidden:       "client: forbidden (403)",
+		ErrNotFound:        "client: not found (404)",
+		ErrPayloadTooLarge: "client: payload too large (413)",
+		ErrServer:          "client: server error (5xx)",
+	} {
+		if err.Error() != want {
+			t.Errorf("sentinel message = %q; want %q", err, want)
+		}
+	}
+	if errors.Is(&APIError{StatusCode: 600}, ErrServer) || errors.Is(&APIError{StatusCode: 499}, ErrServer) {
+		t.Error("ErrServer matches a status outside 5xx")
+	}
 }
 
 // checkAPIError asserts that err is an *APIError with status and the
@@ -172,15 +192,57 @@ func TestAPIErrorMessage(t *testing.T) {
 		err  *APIError
 		want string
 	}{
-		{&APIError{StatusCode: 403, ErrorCode: "invalid_token", ExceptionInfo: "auth fail!", op: opApplyToken},
+		{&APIError{StatusCode: 403, ErrorCode: "invalid_token", ExceptionInfo: "auth fail!", op: contract.OpApplyToken},
 			"client: applyToken: 403 Forbidden: invalid_token: auth fail!"},
 		{&APIError{StatusCode: 599}, "client: 599"},
-		{&APIError{StatusCode: 200, op: opApplyToken, err: errors.New("malformed body: x")},
+		{&APIError{StatusCode: 200, op: contract.OpApplyToken, err: errors.New("malformed body: x")},
 			"client: applyToken: 200 OK: malformed body: x"},
 	}
 	for _, tt := range tests {
 		if got := tt.err.Error(); got != tt.want {
 			t.Errorf("Error() = %q; want %q", got, tt.want)
 		}
+	}
+}
+
+// TestAnyStatusKeepsItsHeaders: a status the client has no name for (one
+// the contract might document next, such as 429) is an *APIError with that
+// status, its Error body and its headers; no sentinel claims it unless it
+// is a 5xx.
+func TestAnyStatusKeepsItsHeaders(t *testing.T) {
+	for _, status := range []int{http.StatusTooManyRequests, http.StatusServiceUnavailable} {
+		t.Run(http.StatusText(status), func(t *testing.T) {
+			u := newUpstream(t)
+			u.setAksk(func(w http.ResponseWriter, r *http.Request) {
+				w.Header().Set("Retry-After", "120")
+				writeJSON(w, status, `{"errorCode":"code","exceptionInfo":"info"}`)
+			})
+			_, err := u.newClient(t).ApplyToken(context.Background(), testRequest)
+			aerr := checkAPIError(t, err, status, "code", "info")
+			if got := aerr.Header.Get("Retry-After"); got != "120" {
+				t.Errorf("Header Retry-After = %q; want %q", got, "120")
+			}
+		})
+	}
+	// Headers survive a malformed body too.
+	u := newUpstream(t)
+	u.setApply(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("WWW-Authenticate", "Bearer")
+		w.WriteHeader(http.StatusUnauthorized)
+	})
+	_, err := u.newClient(t).ApplyToken(context.Background(), testRequest)
+	if aerr := checkAPIError(t, err, http.StatusUnauthorized, "", ""); aerr.Header.Get("WWW-Authenticate") != "Bearer" {
+		t.Errorf("Header = %v; want WWW-Authenticate: Bearer", aerr.Header)
+	}
+}
+
+func TestUndocumentedResultCodeIsMalformed(t *testing.T) {
+	u := newUpstream(t)
+	u.setApply(func(w http.ResponseWriter, r *http.Request) {
+		writeJSON(w, http.StatusOK, `{"token":"t","resultCode":"2"}`)
+	})
+	_, err := u.newClient(t).ApplyToken(context.Background(), testRequest)
+	if aerr := checkAPIError(t, err, http.StatusOK, "", ""); aerr.Unwrap() == nil || !strings.Contains(err.Error(), "resultCode") {
+		t.Errorf("error = %v; want a malformed body naming resultCode", err)
 	}
 }

@@ -11,6 +11,8 @@ import (
 	"testing"
 	"time"
 
+	"golang.org/x/oauth2"
+
 	"github.com/aicc-kit/applytoken/internal/fakeclock"
 )
 
@@ -102,3 +104,8 @@ func writeJSON(w http.ResponseWriter, status int, body string) {
 
 // newFakeClock returns a clock a test moves by hand, starting at the wall clock.
 func newFakeClock() *fakeclock.Clock { return fakeclock.New(time.Now()) }
+
+// tokenSourceFunc adapts a function to oauth2.TokenSource.
+type tokenSourceFunc func() (*oauth2.Token, error)
+
+func (f tokenSourceFunc) Token() (*oauth2.Token, error) { return f() }

@@ -2,6 +2,7 @@ package client
 
 import (
 	"errors"
+	"fmt"
 	"net/http"
 	"strings"
 	"time"
@@ -32,10 +33,11 @@ const (
 )
 
 // WithCredentials makes the client obtain its AccessTokens itself, from
-// tokenByAkSk with appKey and appSecret. The AccessToken is cached through
-// [oauth2.ReuseTokenSourceWithExpiry] and renewed 30 seconds before it
-// expires, or at once when a server answers 403. The secret is sent only in
-// the tokenByAkSk body and never appears in an error.
+// tokenByAkSk with appKey and appSecret. The AccessToken is cached, shared
+// by all the client's callers, and renewed 30 seconds before it expires
+// (its Expires seconds after the request left), or at once when a server
+// answers 403. The secret is sent only in the tokenByAkSk body and never
+// appears in an error.
 func WithCredentials(appKey, appSecret string) Option {
 	return func(s *settings) error {
 		if err := checkAppKey(appKey); err != nil {
@@ -111,13 +113,19 @@ func WithClock(now func() time.Time) Option {
 	}
 }
 
-// WithRefreshMargin sets how long before a ccmessaging-token's hour ends a
+// WithRefreshMargin sets how long before a ccmessaging-token expires a
 // [MessagingTokenSource] applies for the next one: 5 minutes unless set.
-// It must be at least zero and shorter than the hour.
+// It must be at least zero and shorter than the lifetime the contract gives
+// a ccmessaging-token (the vendor's hour). Should an answer grant a token
+// no longer than the margin, that token is used once and the next call
+// applies again.
 func WithRefreshMargin(d time.Duration) Option {
 	return func(s *settings) error {
-		if d < 0 || d >= messagingTokenLifetime {
-			return errors.New("client: WithRefreshMargin: margin must be at least 0 and less than 1h")
+		switch life, ok := defaultLifetime(); {
+		case d < 0:
+			return errors.New("client: WithRefreshMargin: margin must be at least 0")
+		case ok && d >= life:
+			return fmt.Errorf("client: WithRefreshMargin: margin must be less than %v, the lifetime of a ccmessaging-token", life)
 		}
 		s.refreshMargin = d
 		return nil

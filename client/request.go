@@ -1,64 +1,115 @@
 package client
 
 import (
+	"encoding/json"
+	"fmt"
+	"reflect"
 	"strconv"
+	"strings"
 	"unicode/utf8"
+
+	"github.com/aicc-kit/applytoken/gen/apiclient"
+	"github.com/aicc-kit/applytoken/gen/contract"
+	"github.com/aicc-kit/applytoken/internal/rules"
 )
 
 // ApplyTokenRequest is the body of an applyToken call: the user session a
-// ccmessaging-token is issued for.
-type ApplyTokenRequest struct {
-	// UserID is defined by the enterprise: 1 to 32 characters, counted as
-	// Unicode code points.
-	UserID string
-	// UserName is shown to agents; it must not be empty.
-	UserName string
-	// ChannelID is the Configuration ID of the channel configured in the
-	// AICC; it must not be empty.
-	ChannelID string
-	// Locale is an ISO 639 language code without a country code, such as
-	// "en" or "zh": two or three lower-case ASCII letters.
-	Locale string
+// ccmessaging-token is issued for. It is the contract's ApplyTokenRequest
+// as oapi-codegen generates it, field docs included (UserID, UserName,
+// ChannelID and Locale today), so that a property the contract adds is a
+// field after `make generate`, checked like the others.
+type ApplyTokenRequest = apiclient.ApplyTokenRequest
+
+// encodeRequest returns req as the body of an applyToken call, or a
+// [*ValidationError] for the first rule of the contract it breaks, checked
+// as the stub checks it: nothing the server would refuse with 400 goes on
+// the wire.
+func encodeRequest(req ApplyTokenRequest) ([]byte, error) {
+	// encoding/json would silently turn invalid bytes into U+FFFD, so that
+	// two different values reach the server as one.
+	if path, bad := invalidUTF8(reflect.ValueOf(req), ""); bad {
+		return nil, &ValidationError{Field: path, Reason: "is not valid UTF-8"}
+	}
+	body, err := json.Marshal(req)
+	if err != nil {
+		return nil, fmt.Errorf("client: %s: %w", contract.OpApplyToken, err)
+	}
+	if v := rules.First(contract.ApplyToken.CheckBody(jsonContentType, body)); v != nil {
+		field := v.Name
+		if field == "" {
+			field = "body"
+		}
+		return nil, &ValidationError{Field: field, Reason: v.Reason}
+	}
+	return body, nil
 }
 
-const maxUserIDChars = 32
-
-// validate applies the contract's rules, so that nothing the server would
-// refuse with 400 goes on the wire. Field names in errors are the wire's.
-func (r ApplyTokenRequest) validate() error {
-	fields := [...]struct{ name, value string }{
-		{"userId", r.UserID},
-		{"userName", r.UserName},
-		{"channelId", r.ChannelID},
-		{"locale", r.Locale},
-	}
-	for _, f := range fields {
-		if f.value == "" {
-			return &ValidationError{Field: f.name, Reason: "is required"}
+// invalidUTF8 returns the path of the first string in v that is not valid
+// UTF-8, in the form of rules.Violation's Name ("userId", "items/0/name"):
+// fields are named by their json tags, as encoding/json names them.
+func invalidUTF8(v reflect.Value, path string) (string, bool) {
+	switch v.Kind() {
+	case reflect.String:
+		return path, !utf8.ValidString(v.String())
+	case reflect.Pointer, reflect.Interface:
+		if !v.IsNil() {
+			return invalidUTF8(v.Elem(), path)
 		}
-		// encoding/json would silently turn invalid bytes into U+FFFD.
-		if !utf8.ValidString(f.value) {
-			return &ValidationError{Field: f.name, Reason: "is not valid UTF-8"}
+	case reflect.Struct:
+		t := v.Type()
+		for i := range t.NumField() {
+			name, ok := jsonName(t.Field(i))
+			if !ok {
+				continue
+			}
+			if p, bad := invalidUTF8(v.Field(i), join(path, name)); bad {
+				return p, true
+			}
+		}
+	case reflect.Slice, reflect.Array:
+		if v.Type().Elem().Kind() == reflect.Uint8 {
+			return "", false // bytes: base64 or raw JSON, not text
+		}
+		for i := range v.Len() {
+			if p, bad := invalidUTF8(v.Index(i), join(path, strconv.Itoa(i))); bad {
+				return p, true
+			}
+		}
+	case reflect.Map:
+		// A map's keys are the caller's, not the contract's: the map is
+		// named, so that no error repeats what the caller sent.
+		for it := v.MapRange(); it.Next(); {
+			if _, bad := invalidUTF8(it.Key(), path); bad {
+				return path, true
+			}
+			if _, bad := invalidUTF8(it.Value(), path); bad {
+				return path, true
+			}
 		}
 	}
-	if n := utf8.RuneCountInString(r.UserID); n > maxUserIDChars {
-		return &ValidationError{Field: "userId", Reason: "must be 1 to 32 characters, not " + strconv.Itoa(n)}
-	}
-	if !validLocale(r.Locale) {
-		return &ValidationError{Field: "locale", Reason: "must be an ISO 639 code of 2 or 3 lower-case letters, such as en or zh"}
-	}
-	return nil
+	return "", false
 }
 
-// validLocale reports whether s matches ^[a-z]{2,3}$.
-func validLocale(s string) bool {
-	if len(s) < 2 || len(s) > 3 {
-		return false
+// jsonName returns the name encoding/json gives f, "" for an embedded
+// struct whose fields it lifts, and false for a field it leaves out.
+func jsonName(f reflect.StructField) (string, bool) {
+	tag := f.Tag.Get("json")
+	if tag == "-" || (!f.IsExported() && !f.Anonymous) {
+		return "", false
 	}
-	for i := 0; i < len(s); i++ {
-		if s[i] < 'a' || s[i] > 'z' {
-			return false
-		}
+	name, _, _ := strings.Cut(tag, ",")
+	if name == "" && !f.Anonymous {
+		name = f.Name
 	}
-	return true
+	return name, true
+}
+
+func join(path, name string) string {
+	switch {
+	case name == "":
+		return path
+	case path == "":
+		return name
+	}
+	return path + "/" + name
 }

@@ -2,24 +2,32 @@ package client
 
 import (
 	"context"
-	"fmt"
-	"sync/atomic"
 	"time"
-)
 
-// messagingTokenLifetime is how long a ccmessaging-token lives, as the
-// vendor documents; applyToken's answer does not say.
-const messagingTokenLifetime = time.Hour
+	"github.com/aicc-kit/applytoken/gen/apiclient"
+)
 
 // timeNow is time.Now, a variable so that tests can move it.
 var timeNow = time.Now
 
+// ApplyTokenResult is the 200 answer of applyToken: the contract's
+// ApplyTokenResult as oapi-codegen generates it, so that a property the
+// contract adds is a field after `make generate`.
+type ApplyTokenResult = apiclient.ApplyTokenResult
+
 // Token is a ccmessaging-token. Later CC-Messaging calls send Value in the
-// ccmessaging-token header. Expiry is one hour after the applyToken request
-// that obtained it left the client, read on the client's clock.
+// ccmessaging-token header. Expiry is the moment the applyToken request
+// that obtained it left the client, read on the client's clock, plus the
+// lifetime the contract gives the answer ([ApplyTokenResult.Lifetime]: the
+// vendor's hour, unless a property of the answer says otherwise).
 type Token struct {
 	Value  string
 	Expiry time.Time
+
+	// Result is the whole answer that issued the token; Result.Token is
+	// Value. For a token the platform rotated in (see [Transport]) it is
+	// the answer of the token it replaced, with Token set to the new value.
+	Result ApplyTokenResult
 }
 
 // Valid reports whether t is non-nil, has a Value and has not expired by
@@ -27,6 +35,13 @@ type Token struct {
 func (t *Token) Valid() bool {
 	return t != nil && t.Value != "" && (t.Expiry.IsZero() || timeNow().Before(t.Expiry))
 }
+
+func tokenExpiry(t *Token) time.Time { return t.Expiry }
+
+// defaultLifetime is how long the contract says a ccmessaging-token lives
+// when its answer says nothing more (x-default-lifetime); false when the
+// contract leaves that to a property of each answer.
+func defaultLifetime() (time.Duration, bool) { return ApplyTokenResult{}.Lifetime() }
 
 // MessagingTokenSource caches the ccmessaging-token of one user session.
 // Token returns the cached token until the refresh margin before its
@@ -41,22 +56,12 @@ func (t *Token) Valid() bool {
 // response header.
 type MessagingTokenSource struct {
 	c      *Client
-	req    ApplyTokenRequest
-	margin time.Duration
-
-	cur atomic.Pointer[cachedToken] // read without a lock on every call
-	sem chan struct{}               // single-flights refreshes; a waiter can give up
-}
-
-// cachedToken keeps the refresh time next to the token, so the warm path
-// is one clock read and one comparison.
-type cachedToken struct {
-	tok       *Token
-	refreshAt time.Time
+	tokens *cache[Token]
 }
 
 func newMessagingTokenSource(c *Client, req ApplyTokenRequest) *MessagingTokenSource {
-	return &MessagingTokenSource{c: c, req: req, margin: c.refreshMargin, sem: make(chan struct{}, 1)}
+	apply := func(ctx context.Context) (*Token, error) { return c.ApplyToken(ctx, req) }
+	return &MessagingTokenSource{c: c, tokens: newCache("a ccmessaging-token", c.now, c.refreshMargin, tokenExpiry, apply)}
 }
 
 // Token returns the session's ccmessaging-token, applying for a new one
@@ -66,59 +71,25 @@ func newMessagingTokenSource(c *Client, req ApplyTokenRequest) *MessagingTokenSo
 // ctx bounds the applyToken call (and tokenByAkSk, when the AccessToken is
 // due) and the wait for another goroutine's call.
 func (s *MessagingTokenSource) Token(ctx context.Context) (*Token, error) {
-	if e := s.cur.Load(); e != nil && s.c.now().Before(e.refreshAt) {
-		return e.tok, nil
-	}
-	return s.refresh(ctx)
-}
-
-func (s *MessagingTokenSource) refresh(ctx context.Context) (*Token, error) {
-	select {
-	case s.sem <- struct{}{}:
-	case <-ctx.Done():
-		return nil, fmt.Errorf("client: waiting for a ccmessaging-token: %w", ctx.Err())
-	}
-	defer func() { <-s.sem }()
-	// Whoever held sem before may have refreshed already.
-	if e := s.cur.Load(); e != nil && s.c.now().Before(e.refreshAt) {
-		return e.tok, nil
-	}
-	tok, err := s.c.ApplyToken(ctx, s.req)
-	if err != nil {
-		return nil, err
-	}
-	s.store(tok)
-	return tok, nil
-}
-
-func (s *MessagingTokenSource) store(tok *Token) {
-	s.cur.Store(s.entry(tok))
-}
-
-func (s *MessagingTokenSource) entry(tok *Token) *cachedToken {
-	return &cachedToken{tok: tok, refreshAt: tok.Expiry.Add(-s.margin)}
+	return s.tokens.get(ctx)
 }
 
 // Invalidate drops the cached token: the next call to Token applies for a
 // new one. Use it when the platform refuses the token (a 401).
 func (s *MessagingTokenSource) Invalidate() {
-	s.cur.Store(nil)
-}
-
-// invalidate drops used if it is still the cached token, so that callers
-// that saw the same refused token cause one new application, not one each.
-func (s *MessagingTokenSource) invalidate(used *Token) {
-	if e := s.cur.Load(); e != nil && e.tok == used {
-		s.cur.CompareAndSwap(e, nil)
-	}
+	s.tokens.drop()
 }
 
 // rotate replaces used with a token the platform handed out in its place,
-// unless the cache has moved on already. The new token's hour starts now.
+// unless the cache has moved on already. The new token's lifetime starts
+// now.
 func (s *MessagingTokenSource) rotate(used *Token, value string) {
-	e := s.cur.Load()
-	if e == nil || e.tok != used || value == used.Value {
+	if value == used.Value {
 		return
 	}
-	s.cur.CompareAndSwap(e, s.entry(&Token{Value: value, Expiry: s.c.now().Add(messagingTokenLifetime)}))
+	res := used.Result
+	res.Token = value
+	if next, err := newToken(res, s.c.now()); err == nil {
+		s.tokens.replace(used, next)
+	}
 }

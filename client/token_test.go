@@ -153,7 +153,7 @@ func TestMessagingTokenSourceInvalidate(t *testing.T) {
 		t.Errorf("after Invalidate: %q then %q with %d calls; want a new token from a second call", first.Value, second.Value, u.applyCalls.Load())
 	}
 	// The conditional form leaves a newer token alone.
-	ts.invalidate(first)
+	ts.tokens.invalidate(first)
 	if third, _ := ts.Token(ctx); third != second {
 		t.Errorf("invalidate(old) dropped the current token")
 	}
@@ -163,8 +163,13 @@ func TestMessagingTokenSourceInvalidRequest(t *testing.T) {
 	u := newUpstream(t)
 	ts := u.newClient(t).TokenSource(ApplyTokenRequest{UserID: "u"})
 	var verr *ValidationError
-	if _, err := ts.Token(context.Background()); !errors.As(err, &verr) || verr.Field != "userName" {
-		t.Errorf("Token error = %v; want a ValidationError for userName", err)
+	// The first of the contract's violations, in kin-openapi's order
+	// (properties by name): channelId.
+	if _, err := ts.Token(context.Background()); !errors.As(err, &verr) || verr.Field != "channelId" {
+		t.Errorf("Token error = %v; want a ValidationError for channelId", err)
+	}
+	if n := u.akskCalls.Load() + u.applyCalls.Load(); n != 0 {
+		t.Errorf("%d requests went on the wire; want none", n)
 	}
 }
 
@@ -199,4 +204,27 @@ func BenchmarkMessagingTokenSourceWarmParallel(b *testing.B) {
 			}
 		}
 	})
+}
+
+// TestTokenCarriesTheWholeResult: what ApplyToken returns holds the whole
+// 200 body, and its Expiry is the request's start plus the answer's
+// lifetime (the vendor's hour).
+func TestTokenCarriesTheWholeResult(t *testing.T) {
+	u := newUpstream(t)
+	u.setApply(func(w http.ResponseWriter, r *http.Request) {
+		writeJSON(w, http.StatusOK, `{"token":"mt-x","resultCode":"0","resultDesc":"issued"}`)
+	})
+	clock := newFakeClock()
+	start := clock.Now()
+	tok, err := u.newClient(t, WithClock(clock.Now)).ApplyToken(context.Background(), testRequest)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if tok.Result.Token != tok.Value || tok.Result.ResultCode != "0" || tok.Result.ResultDesc == nil || *tok.Result.ResultDesc != "issued" {
+		t.Errorf("Result = %+v; want the whole answer", tok.Result)
+	}
+	life, ok := tok.Result.Lifetime()
+	if !ok || life != time.Hour || !tok.Expiry.Equal(start.Add(life)) {
+		t.Errorf("Expiry = %v, Lifetime = %v, %v; want %v, one hour", tok.Expiry, life, ok, start.Add(time.Hour))
+	}
 }

@@ -9,10 +9,6 @@ import (
 	"golang.org/x/oauth2"
 )
 
-// headerMessagingToken carries the ccmessaging-token on later CC-Messaging
-// calls, and a rotated one on their answers.
-const headerMessagingToken = "ccmessaging-token"
-
 // Transport is an [http.RoundTripper] for later CC-Messaging calls: it
 // sends each request with the ccmessaging-token from Source and the
 // x-app-key and Authorization of Source's Client. It never changes the
@@ -71,9 +67,9 @@ func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	}
 	switch resp.StatusCode {
 	case http.StatusUnauthorized:
-		t.Source.invalidate(tok)
+		t.Source.tokens.invalidate(tok)
 	case http.StatusForbidden:
-		t.Source.c.access.invalidate(ctx, at)
+		t.Source.c.access.invalidate(at)
 	default:
 		t.takeRotated(tok, resp)
 		return resp, nil
@@ -107,7 +103,7 @@ func (t *Transport) credentials(ctx context.Context) (*Token, *oauth2.Token, err
 	if err != nil {
 		return nil, nil, err
 	}
-	at, err := t.Source.c.access.token(ctx)
+	at, err := t.Source.c.access.get(ctx)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -117,7 +113,7 @@ func (t *Transport) credentials(ctx context.Context) (*Token, *oauth2.Token, err
 func (t *Transport) send(req *http.Request, body io.ReadCloser, tok *Token, at *oauth2.Token) (*http.Response, error) {
 	r := req.Clone(req.Context())
 	r.Body = body
-	r.Header.Set(headerMessagingToken, tok.Value)
+	r.Header[headerMessagingToken] = []string{tok.Value}
 	setCredentials(r.Header, t.Source.c.appKey, at)
 	return t.base().RoundTrip(r)
 }

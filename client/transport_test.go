@@ -1,6 +1,7 @@
 package client
 
 import (
+	"context"
 	"errors"
 	"io"
 	"net/http"
@@ -9,6 +10,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
+	"time"
 )
 
 // messaging is a stand-in for a later CC-Messaging endpoint: it records
@@ -176,7 +178,8 @@ func TestTransportTakesUpRotatedToken(t *testing.T) {
 	u := newUpstream(t)
 	m := newMessaging(t)
 	m.rotate[1] = "rotated-1"
-	hc := &http.Client{Transport: &Transport{Source: u.newClient(t).TokenSource(testRequest)}}
+	ts := u.newClient(t).TokenSource(testRequest)
+	hc := &http.Client{Transport: &Transport{Source: ts}}
 	post(t, hc, m.URL, nil)
 	post(t, hc, m.URL, nil)
 	post(t, hc, m.URL, nil)
@@ -186,6 +189,10 @@ func TestTransportTakesUpRotatedToken(t *testing.T) {
 	}
 	if n := u.applyCalls.Load(); n != 1 {
 		t.Errorf("applyToken calls = %d; want 1", n)
+	}
+	tok, err := ts.Token(context.Background())
+	if err != nil || tok.Value != "rotated-1" || tok.Result.Token != "rotated-1" || tok.Result.ResultCode != "0" {
+		t.Errorf("Token after the rotation = %+v, %v; want rotated-1 in Value and Result", tok, err)
 	}
 }
 
@@ -302,5 +309,27 @@ func TestTransportConcurrent403sRenewOnce(t *testing.T) {
 	wg.Wait()
 	if a, b := u.akskCalls.Load(), u.applyCalls.Load(); a != 2 || b != 1 {
 		t.Errorf("tokenByAkSk, applyToken calls = %d, %d; want 2, 1", a, b)
+	}
+}
+
+// TestRotatedTokenLivesFromNow: a token rotated in gets the lifetime of
+// its answer from the moment it arrived.
+func TestRotatedTokenLivesFromNow(t *testing.T) {
+	u := newUpstream(t)
+	m := newMessaging(t)
+	m.rotate[2] = "rotated-2"
+	clock := newFakeClock()
+	start := clock.Now()
+	ts := u.newClient(t, WithClock(clock.Now)).TokenSource(testRequest)
+	hc := &http.Client{Transport: &Transport{Source: ts}}
+	post(t, hc, m.URL, nil)
+	clock.Advance(10 * time.Minute)
+	post(t, hc, m.URL, nil)
+	tok, err := ts.Token(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := start.Add(10*time.Minute + time.Hour); tok.Value != "rotated-2" || !tok.Expiry.Equal(want) {
+		t.Errorf("Token = %q expiring %v; want rotated-2 expiring %v", tok.Value, tok.Expiry, want)
 	}
 }

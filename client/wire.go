@@ -7,140 +7,184 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"math"
 	"net/http"
-	"strconv"
-	"strings"
 	"time"
 
 	"golang.org/x/oauth2"
 
-	"github.com/aicc-kit/applytoken/gen"
+	"github.com/aicc-kit/applytoken/gen/apiclient"
+	"github.com/aicc-kit/applytoken/gen/contract"
+	"github.com/aicc-kit/applytoken/internal/rules"
 )
 
-// This file is the only one that touches the generated package: requests
-// are built from gen's models and sent through gen's client, and answers
-// become this package's types here and nowhere else.
+// This file is where the client meets the wire: requests go out through
+// gen/apiclient's typed client, answers are checked against gen/contract's
+// schemas and become this package's types here and nowhere else.
 
 const (
-	opTokenByAkSk = "tokenByAkSk"
-	opApplyToken  = "applyToken"
-
-	// jsonContentType is what the vendor documents for applyToken; the
-	// generated client would send plain application/json.
+	// jsonContentType is what the vendor's pages show; the generated client
+	// would send plain application/json. encodeRequest checks it against
+	// the media types the contract lists.
 	jsonContentType = "application/json; charset=UTF-8"
 
 	// maxBodyBytes caps how much of any answer is read.
 	maxBodyBytes = 1 << 20
 )
 
+// The credential headers, where the contract's security schemes put them,
+// in canonical form so that setting one costs no allocation. The
+// AccessToken goes where an http bearer scheme puts it (RFC 6750, section
+// 2.1); security_test.go fails if the contract's scheme is another.
+var (
+	headerAppKey         = http.CanonicalHeaderKey(contract.SchemeAppKey.Name)
+	headerMessagingToken = http.CanonicalHeaderKey(contract.SchemeMessagingToken.Name)
+)
+
+const (
+	headerAuthorization = "Authorization"
+	bearerPrefix        = "Bearer "
+)
+
 // wire sends the two operations of the contract.
 type wire struct {
-	api gen.ClientInterface
+	api    apiclient.ClientInterface
+	appKey string
+	now    func() time.Time
 }
 
-func newWire(baseURL string, hc *http.Client, userAgent string) (*wire, error) {
+func newWire(baseURL string, s settings) (*wire, error) {
 	setUA := func(_ context.Context, r *http.Request) error {
-		r.Header.Set("User-Agent", userAgent)
+		r.Header.Set("User-Agent", s.userAgent)
 		return nil
 	}
-	api, err := gen.NewClient(baseURL, gen.WithHTTPClient(hc), gen.WithRequestEditorFn(setUA))
+	api, err := apiclient.NewClient(baseURL, apiclient.WithHTTPClient(s.httpClient), apiclient.WithRequestEditorFn(setUA))
 	if err != nil {
 		return nil, fmt.Errorf("client: %w", err)
 	}
-	return &wire{api: api}, nil
+	return &wire{api: api, appKey: s.appKey, now: s.now}, nil
 }
 
 // tokenByAkSk trades the app's credentials for an AccessToken whose Expiry
-// is read on now: the clock at the moment the request left plus the
-// lifetime the server grants, so a slow answer errs on the early side.
-func (w *wire) tokenByAkSk(ctx context.Context, appKey, appSecret string, now func() time.Time) (*oauth2.Token, error) {
-	body, err := json.Marshal(gen.AccessTokenRequest{AppKey: appKey, AppSecret: appSecret})
+// is the moment the request left, on the client's clock, plus the lifetime
+// the answer grants, so that a slow answer errs on the early side.
+func (w *wire) tokenByAkSk(ctx context.Context, appSecret string) (*oauth2.Token, error) {
+	const op = contract.OpTokenByAkSk
+	body, err := json.Marshal(apiclient.AccessTokenRequest{AppKey: w.appKey, AppSecret: appSecret})
 	if err != nil {
-		return nil, fmt.Errorf("client: %s: %w", opTokenByAkSk, err)
+		return nil, fmt.Errorf("client: %s: %w", op, err)
 	}
-	issued := now()
-	resp, err := w.api.TokenByAkSkWithBody(ctx, nil, jsonContentType, bytes.NewReader(body))
+	issued := w.now()
+	resp, err := w.api.TokenByAkSkWithBody(ctx, &apiclient.TokenByAkSkParams{}, jsonContentType, bytes.NewReader(body))
 	if err != nil {
-		return nil, fmt.Errorf("client: %s: %w", opTokenByAkSk, err)
+		return nil, fmt.Errorf("client: %s: %w", op, err)
 	}
-	data, err := readBody(resp)
-	if err != nil || resp.StatusCode != http.StatusOK {
-		return nil, newAPIError(opTokenByAkSk, resp.StatusCode, data, err)
+	var res apiclient.AccessTokenResult
+	if err := readResult(op, resp, contract.AccessTokenResultSchema, &res); err != nil {
+		return nil, err
 	}
-	var res gen.AccessTokenResult
-	if err := json.Unmarshal(data, &res); err != nil {
-		return nil, malformed(opTokenByAkSk, resp.StatusCode, err)
+	lifetime, ok := res.Lifetime()
+	if !ok {
+		return nil, newAPIError(op, resp, errors.New("malformed body: the lifetime of the AccessToken is out of range"))
 	}
-	if res.AccessToken == "" {
-		return nil, malformed(opTokenByAkSk, resp.StatusCode, errors.New("AccessToken is empty"))
-	}
-	if !strings.EqualFold(string(res.ApplyType), string(gen.ApplyTypeBearer)) {
-		return nil, malformed(opTokenByAkSk, resp.StatusCode, errors.New("ApplyType is not Bearer"))
-	}
-	lifetime, err := parseSeconds(res.Expires)
-	if err != nil {
-		return nil, malformed(opTokenByAkSk, resp.StatusCode, fmt.Errorf("Expires: %w", err))
-	}
-	return &oauth2.Token{
-		AccessToken: res.AccessToken,
-		TokenType:   "Bearer",
-		Expiry:      issued.Add(lifetime),
-	}, nil
+	return &oauth2.Token{AccessToken: res.AccessToken, TokenType: string(res.ApplyType), Expiry: issued.Add(lifetime)}, nil
 }
 
-// applyToken makes one applyToken call with the given AccessToken. The
-// token's Expiry is one hour from the moment the request left, on now.
-func (w *wire) applyToken(ctx context.Context, appKey string, at *oauth2.Token, req ApplyTokenRequest, now func() time.Time) (*Token, error) {
-	body, err := json.Marshal(gen.ApplyTokenRequest{
-		UserId:    req.UserID,
-		UserName:  req.UserName,
-		ChannelId: req.ChannelID,
-		Locale:    req.Locale,
-	})
-	if err != nil {
-		return nil, fmt.Errorf("client: %s: %w", opApplyToken, err)
-	}
+// applyToken makes one applyToken call with the given AccessToken and
+// body, which encodeRequest has checked.
+func (w *wire) applyToken(ctx context.Context, at *oauth2.Token, body []byte) (*Token, error) {
+	const op = contract.OpApplyToken
 	auth := func(_ context.Context, r *http.Request) error {
-		setCredentials(r.Header, appKey, at)
+		setBearer(r.Header, at)
 		return nil
 	}
-	issued := now()
-	resp, err := w.api.ApplyTokenWithBody(ctx, jsonContentType, bytes.NewReader(body), auth)
+	issued := w.now()
+	resp, err := w.api.ApplyTokenWithBody(ctx, &apiclient.ApplyTokenParams{XAppKey: w.appKey}, jsonContentType, bytes.NewReader(body), auth)
 	if err != nil {
-		return nil, fmt.Errorf("client: %s: %w", opApplyToken, err)
+		return nil, fmt.Errorf("client: %s: %w", op, err)
 	}
-	data, err := readBody(resp)
-	if err != nil || resp.StatusCode != http.StatusOK {
-		return nil, newAPIError(opApplyToken, resp.StatusCode, data, err)
+	var res ApplyTokenResult
+	if err := readResult(op, resp, contract.ApplyTokenResultSchema, &res); err != nil {
+		return nil, err
 	}
-	var res gen.ApplyTokenResult
-	if err := json.Unmarshal(data, &res); err != nil {
-		return nil, malformed(opApplyToken, resp.StatusCode, err)
-	}
-	switch res.ResultCode {
-	case gen.ResultCodeSuccess:
-		if res.Token == "" {
-			return nil, malformed(opApplyToken, resp.StatusCode, errors.New(`token is empty with resultCode "0"`))
-		}
-		return &Token{Value: res.Token, Expiry: issued.Add(messagingTokenLifetime)}, nil
-	case "":
-		return nil, malformed(opApplyToken, resp.StatusCode, errors.New("resultCode is missing"))
-	default:
-		// "1" is the documented failure; any other code is a failure too.
+	if res.ResultCode != apiclient.ResultCodeSuccess {
 		rerr := &ResultError{ResultCode: string(res.ResultCode)}
 		if res.ResultDesc != nil {
 			rerr.ResultDesc = *res.ResultDesc
 		}
 		return nil, rerr
 	}
+	if res.Token == "" {
+		return nil, newAPIError(op, resp, fmt.Errorf("malformed body: token is empty with resultCode %q", res.ResultCode))
+	}
+	tok, err := newToken(res, issued)
+	if err != nil {
+		return nil, newAPIError(op, resp, err)
+	}
+	return tok, nil
+}
+
+// newToken is the token res issues, its lifetime counted from issued.
+func newToken(res ApplyTokenResult, issued time.Time) (*Token, error) {
+	lifetime, ok := res.Lifetime()
+	if !ok {
+		return nil, errors.New("malformed body: the answer does not say how long the token lives")
+	}
+	return &Token{Value: res.Token, Expiry: issued.Add(lifetime), Result: res}, nil
 }
 
 // setCredentials puts the two credentials every CC-Messaging call after
 // tokenByAkSk carries.
 func setCredentials(h http.Header, appKey string, at *oauth2.Token) {
-	h.Set("x-app-key", appKey)
-	h.Set("Authorization", "Bearer "+at.AccessToken)
+	h[headerAppKey] = []string{appKey}
+	setBearer(h, at)
+}
+
+func setBearer(h http.Header, at *oauth2.Token) {
+	h[headerAuthorization] = []string{bearerPrefix + at.AccessToken}
+}
+
+// readResult reads resp's body into v, a model of schema. An answer other
+// than 200, or a body that cannot be read or is not what schema says,
+// gives an *APIError; the status and headers survive whatever the body is.
+func readResult(op string, resp *http.Response, schema *rules.Schema, v any) error {
+	data, err := readBody(resp)
+	switch {
+	case err != nil:
+		return newAPIError(op, resp, err)
+	case resp.StatusCode != http.StatusOK:
+		return errorAnswer(op, resp, data)
+	}
+	if err := decode(data, schema, v); err != nil {
+		return newAPIError(op, resp, err)
+	}
+	return nil
+}
+
+// errorAnswer is the *APIError of a non-200 answer, with the contract's
+// Error body when it is one.
+func errorAnswer(op string, resp *http.Response, data []byte) *APIError {
+	var doc apiclient.Error
+	if err := decode(data, contract.ErrorSchema, &doc); err != nil {
+		return newAPIError(op, resp, err)
+	}
+	e := newAPIError(op, resp, nil)
+	e.ErrorCode, e.ExceptionInfo = doc.ErrorCode, doc.ExceptionInfo
+	return e
+}
+
+// decode checks data against schema, with the checks the stub runs on
+// requests, and unmarshals it into v.
+func decode(data []byte, schema *rules.Schema, v any) error {
+	if len(bytes.TrimSpace(data)) == 0 {
+		return errors.New("empty body")
+	}
+	if vio := rules.First(schema.CheckJSON(data)); vio != nil {
+		return fmt.Errorf("malformed body: %w", *vio)
+	}
+	if err := json.Unmarshal(data, v); err != nil {
+		return fmt.Errorf("malformed body: %w", err)
+	}
+	return nil
 }
 
 // readBody reads at most maxBodyBytes of resp's body and closes it.
@@ -156,40 +200,6 @@ func readBody(resp *http.Response) ([]byte, error) {
 	return data, nil
 }
 
-// newAPIError builds the error for a non-200 answer, or for any answer
-// whose body could not be read. The status survives whatever the body is.
-func newAPIError(op string, status int, body []byte, readErr error) *APIError {
-	e := &APIError{StatusCode: status, op: op, err: readErr}
-	if readErr != nil {
-		return e
-	}
-	var doc gen.Error
-	switch err := json.Unmarshal(body, &doc); {
-	case len(bytes.TrimSpace(body)) == 0:
-		e.err = errors.New("empty body")
-	case err != nil:
-		e.err = fmt.Errorf("malformed body: %w", err)
-	case doc.ErrorCode == "" && doc.ExceptionInfo == "":
-		e.err = errors.New("malformed body: errorCode and exceptionInfo are missing")
-	default:
-		e.ErrorCode, e.ExceptionInfo = doc.ErrorCode, doc.ExceptionInfo
-	}
-	return e
-}
-
-func malformed(op string, status int, err error) *APIError {
-	return &APIError{StatusCode: status, op: op, err: fmt.Errorf("malformed body: %w", err)}
-}
-
-// parseSeconds reads a lifetime in decimal seconds, as the contract sends
-// Expires.
-func parseSeconds(s string) (time.Duration, error) {
-	n, err := strconv.ParseInt(s, 10, 64)
-	if err != nil || n < 0 {
-		return 0, fmt.Errorf("%q is not a number of seconds", s)
-	}
-	if n > math.MaxInt64/int64(time.Second) {
-		return 0, fmt.Errorf("%s seconds is too long", s)
-	}
-	return time.Duration(n) * time.Second, nil
+func newAPIError(op string, resp *http.Response, err error) *APIError {
+	return &APIError{StatusCode: resp.StatusCode, Header: resp.Header, op: op, err: err}
 }

@@ -72,7 +72,7 @@ func run(args []string, getenv func(string) string, stdout, stderr io.Writer) in
 		timeout = fs.Duration("timeout", 30*time.Second, "give up after this long")
 		showVer = fs.Bool("version", false, "print the module version and the contract's info.version, then exit")
 	)
-	fs.StringVar(&req.UserID, "user-id", "", "user ID defined by the enterprise, 1 to 32 characters (required)")
+	fs.StringVar(&req.UserID, "user-id", "", "user ID defined by the enterprise (required)")
 	fs.StringVar(&req.UserName, "user-name", "", "user name shown to agents (required)")
 	fs.StringVar(&req.ChannelID, "channel-id", "", "Configuration ID of the AICC channel (required)")
 	fs.StringVar(&req.Locale, "locale", "", "ISO 639 language code without country, e.g. en or zh (required)")
