@@ -82,6 +82,13 @@ func TestContractCheckHasTeeth(t *testing.T) {
 		"operationId renamed":           func(d *openapi3.T) { applyOp(d).OperationID = "getToken" },
 		"components/responses used":     func(d *openapi3.T) { d.Components.Responses = openapi3.ResponseBodies{"E": &openapi3.ResponseRef{}} },
 		"unknown request fields denied": func(d *openapi3.T) { schema(d, "ApplyTokenRequest").AdditionalProperties.Has = new(false) },
+		"x-app-key parameter dropped":   func(d *openapi3.T) { applyOp(d).Parameters = nil },
+		"x-app-key parameter optional":  func(d *openapi3.T) { applyOp(d).Parameters[0].Value.Required = false },
+		"x-app-key parameter renamed":   func(d *openapi3.T) { applyOp(d).Parameters[0].Value.Name = "x-app-id" },
+		"messagingToken scheme renamed": func(d *openapi3.T) { d.Components.SecuritySchemes["messagingToken"].Value.Name = "token" },
+		"hour of the token changed":     func(d *openapi3.T) { schema(d, "ApplyTokenResult").Extensions["x-default-lifetime"] = float64(7200) },
+		"Expires not the lifetime":      func(d *openapi3.T) { delete(prop(d, "AccessTokenResult", "Expires").Extensions, "x-lifetime") },
+		"body cap dropped":              func(d *openapi3.T) { delete(tokenOp(d).RequestBody.Value.Extensions, "x-max-body-bytes") },
 	}
 	for name, mutate := range mutations {
 		t.Run(name, func(t *testing.T) {
@@ -111,6 +118,7 @@ func checkContract(doc *openapi3.T) []string {
 	c.checkOperations(doc)
 	c.checkSchemas(doc)
 	c.checkSecuritySchemes(doc)
+	c.checkExtensions(doc)
 	_, collides := doc.Components.Schemas["ApplyTokenResponse"]
 	c.check(!collides, "a schema named ApplyTokenResponse collides with generated client types")
 	c.check(len(doc.Components.Responses) == 0, "components/responses makes strict-server types uneven; reference schemas under each status")
@@ -157,7 +165,24 @@ func (c *checker) checkOperations(doc *openapi3.T) {
 		c.checkOperation(id, item.Post)
 	}
 	c.checkTokenExpireParam(doc.Paths.Value(TokenByAkSkPath))
+	c.checkAppKeyParam(doc)
 	c.checkSecurity(doc)
+}
+
+// checkAppKeyParam: applyToken declares x-app-key as a required header
+// parameter too, the very header the appKey scheme names, so that a
+// generated server hands it to the operation (docs/architecture.md).
+func (c *checker) checkAppKeyParam(doc *openapi3.T) {
+	item := doc.Paths.Value(ApplyTokenPath)
+	if item == nil || item.Post == nil {
+		return
+	}
+	ps := item.Post.Parameters
+	ok := len(ps) == 1 && ps[0].Value != nil && ps[0].Value.In == "header" && ps[0].Value.Name == "x-app-key" && ps[0].Value.Required
+	c.check(ok, "applyToken must declare exactly one parameter: the required header x-app-key")
+	if key := doc.Components.SecuritySchemes["appKey"]; ok && key != nil {
+		c.check(key.Value.Name == ps[0].Value.Name, "the x-app-key parameter and the appKey scheme must name the same header")
+	}
 }
 
 func (c *checker) checkOperation(id string, op *openapi3.Operation) {
@@ -266,10 +291,33 @@ func (c *checker) checkSecuritySchemes(doc *openapi3.T) {
 	c.check(bearer != nil && bearer.Value.Type == "http" && bearer.Value.Scheme == "bearer", "bearerAuth must be an http bearer scheme")
 	key := doc.Components.SecuritySchemes["appKey"]
 	c.check(key != nil && key.Value.Type == "apiKey" && key.Value.In == "header" && key.Value.Name == "x-app-key", "appKey must be an apiKey header named x-app-key")
+	// Later CC-Messaging calls carry ccmessaging-token [Access guides].
+	msg := doc.Components.SecuritySchemes["messagingToken"]
+	c.check(msg != nil && msg.Value.Type == "apiKey" && msg.Value.In == "header" && msg.Value.Name == "ccmessaging-token", "messagingToken must be an apiKey header named ccmessaging-token")
 }
 
-// field is one property rule: required or not, and its bounds.
+// checkExtensions: the rules JSON Schema has no keyword for. The token of
+// applyToken is valid for one hour [applyToken page]; Expires is the
+// AccessToken's lifetime in seconds [Access guides]; bodies are capped at
+// 64 KiB [stub].
+func (c *checker) checkExtensions(doc *openapi3.T) {
+	if s := doc.Components.Schemas["ApplyTokenResult"]; s != nil {
+		c.check(s.Value.Extensions["x-default-lifetime"] == float64(3600), "ApplyTokenResult x-default-lifetime must be 3600 (one hour)")
+	}
+	if s := doc.Components.Schemas["AccessTokenResult"]; s != nil && s.Value.Properties["Expires"] != nil {
+		c.check(s.Value.Properties["Expires"].Value.Extensions["x-lifetime"] == "seconds", "AccessTokenResult.Expires must carry x-lifetime: seconds")
+	}
+	for _, path := range []string{TokenByAkSkPath, ApplyTokenPath} {
+		if item := doc.Paths.Value(path); item != nil && item.Post != nil && item.Post.RequestBody != nil && item.Post.RequestBody.Value != nil {
+			c.check(item.Post.RequestBody.Value.Extensions["x-max-body-bytes"] == float64(65536), "%s request body must carry x-max-body-bytes: 65536", path)
+		}
+	}
+}
+
+// field is one property rule: its type (string unless typ says), required
+// or not, and its bounds.
 type field struct {
+	typ          string
 	required     bool
 	minLen       uint64
 	maxLen       *uint64
@@ -341,7 +389,11 @@ func (c *checker) checkField(schema, name string, s *openapi3.Schema, f field) {
 	}
 	p := ref.Value
 	where := schema + "." + name
-	c.check(p.Type.Is("string"), "%s must be a string", where)
+	typ := f.typ
+	if typ == "" {
+		typ = "string"
+	}
+	c.check(p.Type.Is(typ), "%s must be of type %s", where, typ)
 	c.check(slices.Contains(s.Required, name) == f.required, "%s required must be %v", where, f.required)
 	c.check(p.MinLength == f.minLen, "%s minLength is %d; want %d", where, p.MinLength, f.minLen)
 	c.check((p.MaxLength == nil) == (f.maxLen == nil) && (p.MaxLength == nil || *p.MaxLength == *f.maxLen), "%s maxLength is wrong", where)

@@ -98,6 +98,7 @@ var TokenByAkSk = &rules.Operation{
 				Format:  "int32",
 				Minimum: new(float64(60)),
 				Maximum: new(float64(86400)),
+				Default: `600`,
 			},
 		},
 	},
@@ -174,103 +175,95 @@ var AccessTokenResultSchema = &rules.Schema{
 		},
 		"CreateTime": &rules.Schema{
 			Type: rules.TypeString,
-			Pattern: &rules.Pattern{
-				Source: `^[0-9]{1,19}$`,
-				Start:  1,
-				Prog: []rules.Inst{
-					{Op: rules.InstFail},
-					{Op: rules.InstEmptyWidth, Out: 2, Arg: 4},
-					{Op: rules.InstRune, Out: 38, Runes: []rune{'0', '9'}},
-					{Op: rules.InstRune, Out: 37, Runes: []rune{'0', '9'}},
-					{Op: rules.InstRune, Out: 36, Runes: []rune{'0', '9'}},
-					{Op: rules.InstRune, Out: 35, Runes: []rune{'0', '9'}},
-					{Op: rules.InstRune, Out: 34, Runes: []rune{'0', '9'}},
-					{Op: rules.InstRune, Out: 33, Runes: []rune{'0', '9'}},
-					{Op: rules.InstRune, Out: 32, Runes: []rune{'0', '9'}},
-					{Op: rules.InstRune, Out: 31, Runes: []rune{'0', '9'}},
-					{Op: rules.InstRune, Out: 30, Runes: []rune{'0', '9'}},
-					{Op: rules.InstRune, Out: 29, Runes: []rune{'0', '9'}},
-					{Op: rules.InstRune, Out: 28, Runes: []rune{'0', '9'}},
-					{Op: rules.InstRune, Out: 27, Runes: []rune{'0', '9'}},
-					{Op: rules.InstRune, Out: 26, Runes: []rune{'0', '9'}},
-					{Op: rules.InstRune, Out: 25, Runes: []rune{'0', '9'}},
-					{Op: rules.InstRune, Out: 24, Runes: []rune{'0', '9'}},
-					{Op: rules.InstRune, Out: 23, Runes: []rune{'0', '9'}},
-					{Op: rules.InstRune, Out: 22, Runes: []rune{'0', '9'}},
-					{Op: rules.InstRune, Out: 21, Runes: []rune{'0', '9'}},
-					{Op: rules.InstRune, Out: 39, Runes: []rune{'0', '9'}},
-					{Op: rules.InstAlt, Out: 20, Arg: 39},
-					{Op: rules.InstAlt, Out: 19, Arg: 39},
-					{Op: rules.InstAlt, Out: 18, Arg: 39},
-					{Op: rules.InstAlt, Out: 17, Arg: 39},
-					{Op: rules.InstAlt, Out: 16, Arg: 39},
-					{Op: rules.InstAlt, Out: 15, Arg: 39},
-					{Op: rules.InstAlt, Out: 14, Arg: 39},
-					{Op: rules.InstAlt, Out: 13, Arg: 39},
-					{Op: rules.InstAlt, Out: 12, Arg: 39},
-					{Op: rules.InstAlt, Out: 11, Arg: 39},
-					{Op: rules.InstAlt, Out: 10, Arg: 39},
-					{Op: rules.InstAlt, Out: 9, Arg: 39},
-					{Op: rules.InstAlt, Out: 8, Arg: 39},
-					{Op: rules.InstAlt, Out: 7, Arg: 39},
-					{Op: rules.InstAlt, Out: 6, Arg: 39},
-					{Op: rules.InstAlt, Out: 5, Arg: 39},
-					{Op: rules.InstAlt, Out: 4, Arg: 39},
-					{Op: rules.InstAlt, Out: 3, Arg: 39},
-					{Op: rules.InstEmptyWidth, Out: 40, Arg: 8},
-					{Op: rules.InstMatch},
-				},
-			},
+			Pattern: &rules.Pattern{Source: "^[0-9]{1,19}$", Start: 1, Prog: []rules.Inst{
+				{Op: rules.InstFail},                                   // 0
+				{Op: rules.InstEmptyWidth, Out: 2, Arg: 4},             // 1
+				{Op: rules.InstRune, Out: 38, Runes: []rune{'0', '9'}}, // 2
+				{Op: rules.InstRune, Out: 37, Runes: []rune{'0', '9'}}, // 3
+				{Op: rules.InstRune, Out: 36, Runes: []rune{'0', '9'}}, // 4
+				{Op: rules.InstRune, Out: 35, Runes: []rune{'0', '9'}}, // 5
+				{Op: rules.InstRune, Out: 34, Runes: []rune{'0', '9'}}, // 6
+				{Op: rules.InstRune, Out: 33, Runes: []rune{'0', '9'}}, // 7
+				{Op: rules.InstRune, Out: 32, Runes: []rune{'0', '9'}}, // 8
+				{Op: rules.InstRune, Out: 31, Runes: []rune{'0', '9'}}, // 9
+				{Op: rules.InstRune, Out: 30, Runes: []rune{'0', '9'}}, // 10
+				{Op: rules.InstRune, Out: 29, Runes: []rune{'0', '9'}}, // 11
+				{Op: rules.InstRune, Out: 28, Runes: []rune{'0', '9'}}, // 12
+				{Op: rules.InstRune, Out: 27, Runes: []rune{'0', '9'}}, // 13
+				{Op: rules.InstRune, Out: 26, Runes: []rune{'0', '9'}}, // 14
+				{Op: rules.InstRune, Out: 25, Runes: []rune{'0', '9'}}, // 15
+				{Op: rules.InstRune, Out: 24, Runes: []rune{'0', '9'}}, // 16
+				{Op: rules.InstRune, Out: 23, Runes: []rune{'0', '9'}}, // 17
+				{Op: rules.InstRune, Out: 22, Runes: []rune{'0', '9'}}, // 18
+				{Op: rules.InstRune, Out: 21, Runes: []rune{'0', '9'}}, // 19
+				{Op: rules.InstRune, Out: 39, Runes: []rune{'0', '9'}}, // 20
+				{Op: rules.InstAlt, Out: 20, Arg: 39},                  // 21
+				{Op: rules.InstAlt, Out: 19, Arg: 39},                  // 22
+				{Op: rules.InstAlt, Out: 18, Arg: 39},                  // 23
+				{Op: rules.InstAlt, Out: 17, Arg: 39},                  // 24
+				{Op: rules.InstAlt, Out: 16, Arg: 39},                  // 25
+				{Op: rules.InstAlt, Out: 15, Arg: 39},                  // 26
+				{Op: rules.InstAlt, Out: 14, Arg: 39},                  // 27
+				{Op: rules.InstAlt, Out: 13, Arg: 39},                  // 28
+				{Op: rules.InstAlt, Out: 12, Arg: 39},                  // 29
+				{Op: rules.InstAlt, Out: 11, Arg: 39},                  // 30
+				{Op: rules.InstAlt, Out: 10, Arg: 39},                  // 31
+				{Op: rules.InstAlt, Out: 9, Arg: 39},                   // 32
+				{Op: rules.InstAlt, Out: 8, Arg: 39},                   // 33
+				{Op: rules.InstAlt, Out: 7, Arg: 39},                   // 34
+				{Op: rules.InstAlt, Out: 6, Arg: 39},                   // 35
+				{Op: rules.InstAlt, Out: 5, Arg: 39},                   // 36
+				{Op: rules.InstAlt, Out: 4, Arg: 39},                   // 37
+				{Op: rules.InstAlt, Out: 3, Arg: 39},                   // 38
+				{Op: rules.InstEmptyWidth, Out: 40, Arg: 8},            // 39
+				{Op: rules.InstMatch},                                  // 40
+			}},
 		},
 		"Expires": &rules.Schema{
 			Type: rules.TypeString,
-			Pattern: &rules.Pattern{
-				Source: `^[0-9]{1,19}$`,
-				Start:  1,
-				Prog: []rules.Inst{
-					{Op: rules.InstFail},
-					{Op: rules.InstEmptyWidth, Out: 2, Arg: 4},
-					{Op: rules.InstRune, Out: 38, Runes: []rune{'0', '9'}},
-					{Op: rules.InstRune, Out: 37, Runes: []rune{'0', '9'}},
-					{Op: rules.InstRune, Out: 36, Runes: []rune{'0', '9'}},
-					{Op: rules.InstRune, Out: 35, Runes: []rune{'0', '9'}},
-					{Op: rules.InstRune, Out: 34, Runes: []rune{'0', '9'}},
-					{Op: rules.InstRune, Out: 33, Runes: []rune{'0', '9'}},
-					{Op: rules.InstRune, Out: 32, Runes: []rune{'0', '9'}},
-					{Op: rules.InstRune, Out: 31, Runes: []rune{'0', '9'}},
-					{Op: rules.InstRune, Out: 30, Runes: []rune{'0', '9'}},
-					{Op: rules.InstRune, Out: 29, Runes: []rune{'0', '9'}},
-					{Op: rules.InstRune, Out: 28, Runes: []rune{'0', '9'}},
-					{Op: rules.InstRune, Out: 27, Runes: []rune{'0', '9'}},
-					{Op: rules.InstRune, Out: 26, Runes: []rune{'0', '9'}},
-					{Op: rules.InstRune, Out: 25, Runes: []rune{'0', '9'}},
-					{Op: rules.InstRune, Out: 24, Runes: []rune{'0', '9'}},
-					{Op: rules.InstRune, Out: 23, Runes: []rune{'0', '9'}},
-					{Op: rules.InstRune, Out: 22, Runes: []rune{'0', '9'}},
-					{Op: rules.InstRune, Out: 21, Runes: []rune{'0', '9'}},
-					{Op: rules.InstRune, Out: 39, Runes: []rune{'0', '9'}},
-					{Op: rules.InstAlt, Out: 20, Arg: 39},
-					{Op: rules.InstAlt, Out: 19, Arg: 39},
-					{Op: rules.InstAlt, Out: 18, Arg: 39},
-					{Op: rules.InstAlt, Out: 17, Arg: 39},
-					{Op: rules.InstAlt, Out: 16, Arg: 39},
-					{Op: rules.InstAlt, Out: 15, Arg: 39},
-					{Op: rules.InstAlt, Out: 14, Arg: 39},
-					{Op: rules.InstAlt, Out: 13, Arg: 39},
-					{Op: rules.InstAlt, Out: 12, Arg: 39},
-					{Op: rules.InstAlt, Out: 11, Arg: 39},
-					{Op: rules.InstAlt, Out: 10, Arg: 39},
-					{Op: rules.InstAlt, Out: 9, Arg: 39},
-					{Op: rules.InstAlt, Out: 8, Arg: 39},
-					{Op: rules.InstAlt, Out: 7, Arg: 39},
-					{Op: rules.InstAlt, Out: 6, Arg: 39},
-					{Op: rules.InstAlt, Out: 5, Arg: 39},
-					{Op: rules.InstAlt, Out: 4, Arg: 39},
-					{Op: rules.InstAlt, Out: 3, Arg: 39},
-					{Op: rules.InstEmptyWidth, Out: 40, Arg: 8},
-					{Op: rules.InstMatch},
-				},
-			},
+			Pattern: &rules.Pattern{Source: "^[0-9]{1,19}$", Start: 1, Prog: []rules.Inst{
+				{Op: rules.InstFail},                                   // 0
+				{Op: rules.InstEmptyWidth, Out: 2, Arg: 4},             // 1
+				{Op: rules.InstRune, Out: 38, Runes: []rune{'0', '9'}}, // 2
+				{Op: rules.InstRune, Out: 37, Runes: []rune{'0', '9'}}, // 3
+				{Op: rules.InstRune, Out: 36, Runes: []rune{'0', '9'}}, // 4
+				{Op: rules.InstRune, Out: 35, Runes: []rune{'0', '9'}}, // 5
+				{Op: rules.InstRune, Out: 34, Runes: []rune{'0', '9'}}, // 6
+				{Op: rules.InstRune, Out: 33, Runes: []rune{'0', '9'}}, // 7
+				{Op: rules.InstRune, Out: 32, Runes: []rune{'0', '9'}}, // 8
+				{Op: rules.InstRune, Out: 31, Runes: []rune{'0', '9'}}, // 9
+				{Op: rules.InstRune, Out: 30, Runes: []rune{'0', '9'}}, // 10
+				{Op: rules.InstRune, Out: 29, Runes: []rune{'0', '9'}}, // 11
+				{Op: rules.InstRune, Out: 28, Runes: []rune{'0', '9'}}, // 12
+				{Op: rules.InstRune, Out: 27, Runes: []rune{'0', '9'}}, // 13
+				{Op: rules.InstRune, Out: 26, Runes: []rune{'0', '9'}}, // 14
+				{Op: rules.InstRune, Out: 25, Runes: []rune{'0', '9'}}, // 15
+				{Op: rules.InstRune, Out: 24, Runes: []rune{'0', '9'}}, // 16
+				{Op: rules.InstRune, Out: 23, Runes: []rune{'0', '9'}}, // 17
+				{Op: rules.InstRune, Out: 22, Runes: []rune{'0', '9'}}, // 18
+				{Op: rules.InstRune, Out: 21, Runes: []rune{'0', '9'}}, // 19
+				{Op: rules.InstRune, Out: 39, Runes: []rune{'0', '9'}}, // 20
+				{Op: rules.InstAlt, Out: 20, Arg: 39},                  // 21
+				{Op: rules.InstAlt, Out: 19, Arg: 39},                  // 22
+				{Op: rules.InstAlt, Out: 18, Arg: 39},                  // 23
+				{Op: rules.InstAlt, Out: 17, Arg: 39},                  // 24
+				{Op: rules.InstAlt, Out: 16, Arg: 39},                  // 25
+				{Op: rules.InstAlt, Out: 15, Arg: 39},                  // 26
+				{Op: rules.InstAlt, Out: 14, Arg: 39},                  // 27
+				{Op: rules.InstAlt, Out: 13, Arg: 39},                  // 28
+				{Op: rules.InstAlt, Out: 12, Arg: 39},                  // 29
+				{Op: rules.InstAlt, Out: 11, Arg: 39},                  // 30
+				{Op: rules.InstAlt, Out: 10, Arg: 39},                  // 31
+				{Op: rules.InstAlt, Out: 9, Arg: 39},                   // 32
+				{Op: rules.InstAlt, Out: 8, Arg: 39},                   // 33
+				{Op: rules.InstAlt, Out: 7, Arg: 39},                   // 34
+				{Op: rules.InstAlt, Out: 6, Arg: 39},                   // 35
+				{Op: rules.InstAlt, Out: 5, Arg: 39},                   // 36
+				{Op: rules.InstAlt, Out: 4, Arg: 39},                   // 37
+				{Op: rules.InstAlt, Out: 3, Arg: 39},                   // 38
+				{Op: rules.InstEmptyWidth, Out: 40, Arg: 8},            // 39
+				{Op: rules.InstMatch},                                  // 40
+			}},
 		},
 		"Scope": &rules.Schema{
 			Type: rules.TypeString,
@@ -294,20 +287,16 @@ var ApplyTokenRequestSchema = &rules.Schema{
 		},
 		"locale": &rules.Schema{
 			Type: rules.TypeString,
-			Pattern: &rules.Pattern{
-				Source: `^[a-z]{2,3}$`,
-				Start:  1,
-				Prog: []rules.Inst{
-					{Op: rules.InstFail},
-					{Op: rules.InstEmptyWidth, Out: 2, Arg: 4},
-					{Op: rules.InstRune, Out: 3, Runes: []rune{'a', 'z'}},
-					{Op: rules.InstRune, Out: 5, Runes: []rune{'a', 'z'}},
-					{Op: rules.InstRune, Out: 6, Runes: []rune{'a', 'z'}},
-					{Op: rules.InstAlt, Out: 4, Arg: 6},
-					{Op: rules.InstEmptyWidth, Out: 7, Arg: 8},
-					{Op: rules.InstMatch},
-				},
-			},
+			Pattern: &rules.Pattern{Source: "^[a-z]{2,3}$", Start: 1, Prog: []rules.Inst{
+				{Op: rules.InstFail},                                  // 0
+				{Op: rules.InstEmptyWidth, Out: 2, Arg: 4},            // 1
+				{Op: rules.InstRune, Out: 3, Runes: []rune{'a', 'z'}}, // 2
+				{Op: rules.InstRune, Out: 5, Runes: []rune{'a', 'z'}}, // 3
+				{Op: rules.InstRune, Out: 6, Runes: []rune{'a', 'z'}}, // 4
+				{Op: rules.InstAlt, Out: 4, Arg: 6},                   // 5
+				{Op: rules.InstEmptyWidth, Out: 7, Arg: 8},            // 6
+				{Op: rules.InstMatch},                                 // 7
+			}},
 			Example: `"en"`,
 		},
 		"userId": &rules.Schema{

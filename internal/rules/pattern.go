@@ -53,38 +53,50 @@ const (
 )
 
 // MatchString reports whether s contains a match of p, as regexp's
-// MatchString does. A byte that is not UTF-8 reads as U+FFFD, as in
-// package regexp.
+// MatchString does. A byte that is not UTF-8 reads as U+FFFD, one byte at
+// a time, as in package regexp.
+//
+// It runs the program as a Thompson NFA: cur holds every instruction the
+// search can be at before the rune r, and each step moves them all past
+// that rune at once, so no input is read twice and nothing backtracks.
 func (p *Pattern) MatchString(s string) bool {
 	cur, next := newPCSet(len(p.Prog)), newPCSet(len(p.Prog))
-	prev := rune(-1) // before the text
+	prev := rune(-1) // -1 is the edge of the text
+	r, size := decode(s)
 	for i := 0; ; {
-		r, size := rune(-1), 0 // past the text
-		if i < len(s) {
-			r, size = utf8.DecodeRuneInString(s[i:])
-		}
-		flags := emptyFlags(prev, r)
 		// The search is unanchored: a match may start at every position.
-		if p.add(cur, uint32(p.Start), flags) {
+		if p.add(cur, uint32(p.Start), emptyFlags(prev, r)) {
 			return true
 		}
 		if size == 0 {
 			return false
 		}
+		i += size
+		nr, nsize := decode(s[i:])
+		flags := emptyFlags(r, nr) // at the position after r
 		next.clear()
 		for _, pc := range cur.dense {
-			in := &p.Prog[pc]
-			if in.matches(r) && p.add(next, in.Out, emptyFlags(r, peek(s, i+size))) {
+			if in := &p.Prog[pc]; in.matches(r) && p.add(next, in.Out, flags) {
 				return true
 			}
 		}
 		cur, next = next, cur
-		prev, i = r, i+size
+		prev, r, size = r, nr, nsize
 	}
 }
 
-// add puts pc and every instruction it reaches without reading a rune into
-// set, keeping the ones that read one; it reports reaching InstMatch.
+// decode returns the first rune of s and its length in bytes, or -1 and 0
+// at the end of the text.
+func decode(s string) (rune, int) {
+	if s == "" {
+		return -1, 0
+	}
+	return utf8.DecodeRuneInString(s)
+}
+
+// add puts pc, and every instruction it leads to without reading a rune
+// where the zero-width assertions flags hold, into set; it reports
+// reaching InstMatch. The set's membership check ends loops such as (a*)*.
 func (p *Pattern) add(set *pcSet, pc uint32, flags uint32) bool {
 	if set.has(pc) {
 		return false
@@ -124,14 +136,6 @@ func (in *Inst) matches(r rune) bool {
 		return r != '\n'
 	}
 	return false
-}
-
-func peek(s string, i int) rune {
-	if i >= len(s) {
-		return -1
-	}
-	r, _ := utf8.DecodeRuneInString(s[i:])
-	return r
 }
 
 // emptyFlags is regexp/syntax's EmptyOpContext: the zero-width assertions

@@ -62,6 +62,9 @@ type Schema struct {
 
 	// Example is the schema's example as JSON text; "" when it has none.
 	Example string
+	// Default is the schema's default as JSON text; "" when it has none.
+	// No check reads it: it is the value a server takes for one left out.
+	Default string
 }
 
 // Property returns the schema of the named property, or nil.

@@ -145,6 +145,13 @@ func (c *contract) schemaBody(where, name string, s *openapi3.Schema, depth int)
 		}
 		field("Example", goString(string(ex)))
 	}
+	if s.Default != nil {
+		d, err := json.Marshal(s.Default)
+		if err != nil {
+			return "", fmt.Errorf("%s: default: %w", where, err)
+		}
+		field("Default", goString(string(d)))
+	}
 	b.WriteString("}")
 	return b.String(), nil
 }
