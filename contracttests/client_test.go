@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/aicc-kit/applytoken/client"
+	"github.com/aicc-kit/applytoken/openapi"
 )
 
 // clientCase is one documented answer and what the client must make of it.
@@ -54,10 +55,6 @@ type answerer func(cc clientCase) http.RoundTripper
 // every request and answer validated against the spec, and fails when a
 // documented pair has no case.
 func runClient(t *testing.T, baseURL string, answer answerer) {
-	c, err := loadContract()
-	if err != nil {
-		t.Fatal(err)
-	}
 	results := map[pair]string{}
 	for _, cc := range clientCases() {
 		p := pair{cc.op, cc.status}
@@ -73,7 +70,7 @@ func runClient(t *testing.T, baseURL string, answer answerer) {
 					results[p] = "driven"
 				}
 			}()
-			vt := &validatingTransport{t: t, c: c, base: answer(cc)}
+			vt := &validatingTransport{t: t, base: answer(cc)}
 			cl, err := client.New(baseURL,
 				client.WithCredentials("demo-app-key", "demo-app-secret"),
 				client.WithHTTPClient(&http.Client{Transport: vt, Timeout: 10 * time.Second}))
@@ -83,24 +80,24 @@ func runClient(t *testing.T, baseURL string, answer answerer) {
 			ctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
 			defer cancel()
 			tok, err := cl.ApplyToken(ctx, validRequest)
-			checkClientResult(t, cc, tok, err, c.example(t, cc))
+			checkClientResult(t, cc, tok, err, caseExample(t, cc))
 			if vt.count() == 0 {
 				t.Error("the client sent nothing")
 			}
 		})
 	}
-	reportCoverage(t, "client", c.pairs, results)
+	reportCoverage(t, "client", documentedPairs(), results)
 }
 
-// example returns the spec's example of the answer a case expects to end
-// in: the error answer itself, or applyToken's success for a success.
-func (c *contract) example(t *testing.T, cc clientCase) map[string]any {
+// caseExample returns the spec's example of the answer a case expects to
+// end in: the error answer itself, or applyToken's success for a success.
+func caseExample(t *testing.T, cc clientCase) map[string]any {
 	t.Helper()
 	op, status, name := cc.op, cc.status, cc.example
 	if cc.want == nil && !cc.result {
 		op, status, name = opApplyToken, http.StatusOK, "success"
 	}
-	data, err := exampleBody(c.routes[op].Operation.Responses.Status(status).Value.Content.Get("application/json"), name)
+	data, err := openapi.ResponseExample(op, status, name)
 	if err != nil {
 		t.Fatalf("%s %d: %v", op, status, err)
 	}
@@ -149,7 +146,6 @@ func checkClientResult(t *testing.T, cc clientCase, tok *client.Token, err error
 // answer it gets, against the spec.
 type validatingTransport struct {
 	t    *testing.T
-	c    *contract
 	base http.RoundTripper
 	mu   sync.Mutex
 	n    int
@@ -165,12 +161,13 @@ func (v *validatingTransport) RoundTrip(req *http.Request) (*http.Response, erro
 	v.mu.Lock()
 	v.n++
 	v.mu.Unlock()
-	op := v.c.operationAt(req.URL.Path)
-	if op == "" {
-		v.t.Errorf("the client called %s, a path the spec does not have", req.URL.Path)
-		return nil, errors.New("no such path in the spec")
+	spec := openapi.OperationAt(req.Method, req.URL.Path)
+	if spec == nil {
+		v.t.Errorf("the client called %s %s, an operation the spec does not have", req.Method, req.URL.Path)
+		return nil, errors.New("no such operation in the spec")
 	}
-	if err := v.c.validateRequest(op, req); err != nil {
+	op := spec.ID
+	if err := openapi.ValidateRequest(op, req); err != nil {
 		v.t.Error(err)
 	}
 	if ct := req.Header.Get("Content-Type"); op == opApplyToken && ct != "application/json; charset=UTF-8" {
@@ -186,7 +183,7 @@ func (v *validatingTransport) RoundTrip(req *http.Request) (*http.Response, erro
 		return nil, err
 	}
 	resp.Body = io.NopCloser(bytes.NewReader(body))
-	if err := v.c.validateResponse(op, req, resp.StatusCode, resp.Header, body); err != nil {
+	if err := openapi.ValidateResponse(op, req, resp.StatusCode, resp.Header, body); err != nil {
 		v.t.Error(err)
 	}
 	return resp, nil

@@ -9,7 +9,7 @@ import (
 // reportCoverage fails for every documented pair that no case drove, and
 // logs the coverage table (shown by go test -v). results maps each pair a
 // case was written for to "driven", or to why it was not.
-func reportCoverage(t *testing.T, side string, documented []pair, results map[pair]string) {
+func reportCoverage(t testing.TB, side string, documented []pair, results map[pair]string) {
 	t.Helper()
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s coverage of the spec's (operation, status) pairs:\n", side)

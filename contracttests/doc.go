@@ -5,7 +5,19 @@
 // The suite is spec-driven. It reads the (operation, status) pairs from the
 // embedded spec and fails when a pair has no case, so adding a status to the
 // spec forces a test. Every answer is validated with kin-openapi against the
-// operation it belongs to, with undocumented statuses reported as failures.
+// operation it belongs to (openapi.ValidateResponse), with undocumented
+// statuses reported as failures.
+//
+// Beside its fixed cases, RunServer generates cases from the spec's
+// schemas and parameters: every bound and one past it (lengths in
+// characters, with multi-byte characters at the edge), values a pattern
+// refuses, required properties missing, null and of each wrong type,
+// unknown properties, wrong media types, tokens of the wrong purpose,
+// signer or age, and a canary in every field and header that no answer may
+// repeat. They are seeded; a failure prints the seed and the request, and
+// APPLYTOKEN_CONTRACTTESTS_SEED=N replays them. Target.Advance and
+// Target.PeerURL, when a server can offer them, drive the expiry and
+// foreign-signer cases; without them those cases say NOT DRIVEN.
 //
 // Point it at your own server from a test of your own:
 //

@@ -1,13 +1,12 @@
 package contracttests
 
 import (
-	"encoding/json"
 	"fmt"
 	"net/http"
 	"sync"
 	"testing"
 
-	"github.com/getkin/kin-openapi/openapi3"
+	"github.com/aicc-kit/applytoken/openapi"
 )
 
 // exampleServer answers each operation with the spec's own example for the
@@ -15,7 +14,6 @@ import (
 // for that status. It is the client side's stand-in for every documented
 // answer, built from the document alone.
 type exampleServer struct {
-	c  *contract
 	mu sync.Mutex
 	// answer maps an operationId to the status and named example to send.
 	answer map[string]exampleChoice
@@ -26,13 +24,8 @@ type exampleChoice struct {
 	example string // a key of the media type's examples; "" for the example
 }
 
-func newExampleServer(t *testing.T) *exampleServer {
-	t.Helper()
-	c, err := loadContract()
-	if err != nil {
-		t.Fatal(err)
-	}
-	return &exampleServer{c: c, answer: map[string]exampleChoice{}}
+func newExampleServer(*testing.T) *exampleServer {
+	return &exampleServer{answer: map[string]exampleChoice{}}
 }
 
 // reset makes every operation answer 200 again.
@@ -50,52 +43,33 @@ func (s *exampleServer) set(op string, status int, example string) {
 }
 
 func (s *exampleServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	op := s.c.operationAt(r.URL.Path)
-	if op == "" {
-		http.Error(w, "no such path in the spec", http.StatusTeapot)
+	op := openapi.OperationAt(r.Method, r.URL.Path)
+	if op == nil {
+		http.Error(w, "no such operation in the spec", http.StatusTeapot)
 		return
 	}
 	s.mu.Lock()
-	choice, ok := s.answer[op]
+	choice, ok := s.answer[op.ID]
 	s.mu.Unlock()
 	if !ok {
 		choice = exampleChoice{status: http.StatusOK}
 	}
-	resp := s.c.routes[op].Operation.Responses.Status(choice.status)
+	resp := op.Response(choice.status)
 	if resp == nil {
-		http.Error(w, fmt.Sprintf("%s documents no %d", op, choice.status), http.StatusTeapot)
+		http.Error(w, fmt.Sprintf("%s documents no %d", op.ID, choice.status), http.StatusTeapot)
 		return
 	}
-	body, err := exampleBody(resp.Value.Content.Get("application/json"), choice.example)
+	body, err := openapi.ResponseExample(op.ID, choice.status, choice.example)
 	if err != nil {
 		http.Error(w, err.Error(), http.StatusTeapot)
 		return
 	}
-	for name, h := range resp.Value.Headers {
-		if h.Value.Example != nil {
-			w.Header().Set(name, fmt.Sprint(h.Value.Example))
+	for _, h := range resp.Headers {
+		if h.Example != "" {
+			w.Header().Set(h.Name, h.Example)
 		}
 	}
 	w.Header().Set("Content-Type", "application/json; charset=UTF-8")
 	w.WriteHeader(choice.status)
 	w.Write(body)
-}
-
-// exampleBody returns an example of a media type as JSON: the named one of
-// its examples, or its single example when name is empty.
-func exampleBody(mt *openapi3.MediaType, name string) ([]byte, error) {
-	if mt == nil {
-		return nil, fmt.Errorf("no application/json content")
-	}
-	if name == "" {
-		if mt.Example == nil {
-			return nil, fmt.Errorf("no single example; name one of the examples")
-		}
-		return json.Marshal(mt.Example)
-	}
-	ex, ok := mt.Examples[name]
-	if !ok || ex.Value == nil {
-		return nil, fmt.Errorf("no example named %q", name)
-	}
-	return json.Marshal(ex.Value.Value)
 }

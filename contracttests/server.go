@@ -4,11 +4,17 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
+	"maps"
 	"net/http"
+	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/aicc-kit/applytoken/openapi"
 )
 
 // Target names a server under test and the configuration it was started with.
@@ -27,6 +33,16 @@ type Target struct {
 	// (tokenByAkSk's 500) cannot be caused from outside; without FailNext
 	// their cases are reported as not driven, loudly.
 	FailNext func(op string, status int) error
+	// Advance, when set, moves the server's clock forward by d, so that an
+	// AccessToken can be shown to expire without waiting (servertest's
+	// Advance is one). Without it the expiry case is reported as not
+	// driven, loudly: the suite never sleeps.
+	Advance func(d time.Duration)
+	// PeerURL, when set, is the base URL of a second instance of the same
+	// server, configured alike (the same AppKey and AppSecret) but signing
+	// tokens with its own key: an AccessToken it issues must be refused by
+	// BaseURL. Without it that case is reported as not driven.
+	PeerURL string
 }
 
 // maxBody bounds how much of an answer the suite reads.
@@ -34,22 +50,48 @@ const maxBody = 1 << 20
 
 // RunServer drives every documented status of both operations against
 // target, plus 405 on a known path, and validates every answer against the
-// spec. It fails when the spec documents a status the suite has no case for.
+// spec. Beside the fixed cases it sends cases generated from the spec:
+// every constraint of every request schema and header parameter at and
+// beyond its bounds, values its patterns refuse, required properties
+// missing, null and of every wrong type, unknown properties, wrong media
+// types; tokens presented where they do not belong (another purpose,
+// another signer, expired); and a canary in every field and header that no
+// answer may repeat. The generated cases are seeded: a failure prints the
+// seed, and APPLYTOKEN_CONTRACTTESTS_SEED replays it. RunServer fails when
+// the spec documents a status the suite has no case for.
 func RunServer(t *testing.T, target Target) {
 	t.Helper()
-	c, err := loadContract()
-	if err != nil {
-		t.Fatal(err)
-	}
+	runServer(t, target, false)
+}
+
+// runServer is RunServer; fixedOnly leaves out the generated cases, to
+// show (teeth_test.go) what they add.
+func runServer(t *testing.T, target Target, fixedOnly bool) {
+	t.Helper()
 	if err := target.check(); err != nil {
 		t.Fatal(err)
 	}
 	if target.HTTPClient == nil {
 		target.HTTPClient = &http.Client{Timeout: 10 * time.Second}
 	}
-	h := &harness{contract: c, target: target}
+	h := &harness{target: target}
 	cases := serverCases()
+	var notDriven []string
+	if !fixedOnly {
+		g, err := newGenerator(target)
+		if err != nil {
+			t.Fatal(err)
+		}
+		h.seed = g.seed
+		t.Logf("generated cases: seed %d (replay with %s=%d)", g.seed, seedEnv, g.seed)
+		gen, err := g.cases()
+		if err != nil {
+			t.Fatal(err)
+		}
+		cases = append(cases, gen...)
+	}
 	results := map[pair]string{}
+	start := time.Now()
 	for _, sc := range cases {
 		p := pair{sc.op, sc.status}
 		t.Run(p.String()+"/"+sc.name, func(t *testing.T) {
@@ -59,6 +101,7 @@ func RunServer(t *testing.T, target Target) {
 					results[p] = orMark(results[p], "failed")
 				case t.Skipped():
 					results[p] = orMark(results[p], "not driven")
+					notDriven = append(notDriven, p.String()+"/"+sc.name)
 				default:
 					results[p] = "driven"
 				}
@@ -69,7 +112,11 @@ func RunServer(t *testing.T, target Target) {
 			h.run(t, sc)
 		})
 	}
-	reportCoverage(t, "server", c.pairs, results)
+	t.Logf("%d cases in %v", len(cases), time.Since(start).Round(time.Millisecond))
+	if len(notDriven) > 0 {
+		t.Logf("NOT DRIVEN (the target lacks what they need; see Target):\n  %s", strings.Join(notDriven, "\n  "))
+	}
+	reportCoverage(t, "server", documentedPairs(), results)
 }
 
 func orMark(prev, mark string) string {
@@ -90,6 +137,7 @@ func (tg Target) check() error {
 		}
 	}
 	if len(missing) > 0 {
+		slices.Sort(missing)
 		return errors.New("contracttests: Target needs " + strings.Join(missing, ", "))
 	}
 	return nil
@@ -97,10 +145,11 @@ func (tg Target) check() error {
 
 // exchange is one request and its answer, read whole.
 type exchange struct {
-	req    *http.Request
-	status int
-	header http.Header
-	body   []byte
+	req     *http.Request
+	reqBody []byte
+	status  int
+	header  http.Header
+	body    []byte
 }
 
 // decode unmarshals the answer's body into v.
@@ -112,14 +161,25 @@ func (x *exchange) decode(t *testing.T, v any) {
 }
 
 type harness struct {
-	contract *contract
-	target   Target
+	target Target
+	seed   uint64
+	// access is an AccessToken of the target's app for the cases that only
+	// need one; "" until the first asks, and again after the clock moved.
+	access string
+	// last is the latest exchange, printed when a case fails.
+	last *exchange
 }
 
 // do sends method path with the given headers and body and reads the answer.
 func (h *harness) do(t *testing.T, method, path string, header http.Header, body []byte) *exchange {
 	t.Helper()
-	req, err := http.NewRequest(method, strings.TrimRight(h.target.BaseURL, "/")+path, bytes.NewReader(body))
+	return h.doAt(t, h.target.BaseURL, method, path, header, body)
+}
+
+// doAt is do against another base URL.
+func (h *harness) doAt(t *testing.T, base, method, path string, header http.Header, body []byte) *exchange {
+	t.Helper()
+	req, err := http.NewRequest(method, strings.TrimRight(base, "/")+path, bytes.NewReader(body))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -129,6 +189,8 @@ func (h *harness) do(t *testing.T, method, path string, header http.Header, body
 	for k, vs := range header {
 		req.Header[k] = vs
 	}
+	x := &exchange{req: req, reqBody: body}
+	h.last = x
 	resp, err := h.target.HTTPClient.Do(req)
 	if err != nil {
 		t.Fatalf("%s %s: %v", method, path, err)
@@ -138,7 +200,8 @@ func (h *harness) do(t *testing.T, method, path string, header http.Header, body
 	if err != nil {
 		t.Fatalf("%s %s: reading the answer: %v", method, path, err)
 	}
-	return &exchange{req: req, status: resp.StatusCode, header: resp.Header, body: data}
+	x.status, x.header, x.body = resp.StatusCode, resp.Header, data
+	return x
 }
 
 // jsonHeader is the Content-Type the vendor documents for applyToken.
@@ -155,12 +218,22 @@ func authHeader(appKey, accessToken string) http.Header {
 }
 
 // run sends one case and applies the checks every answer must pass, then the
-// case's own.
+// case's own. A failed case prints its request (and, for a generated one,
+// the seed that replays it).
 func (h *harness) run(t *testing.T, sc serverCase) {
 	t.Helper()
+	h.last = nil
+	defer func() {
+		if t.Failed() && h.last != nil {
+			t.Logf("request:\n%s", h.describe(h.last))
+			if sc.generated {
+				t.Logf("generated with seed %d: replay with %s=%d go test -run '%s'", h.seed, seedEnv, h.seed, runPattern(t.Name()))
+			}
+		}
+	}()
 	x := sc.send(t, h)
 	if x.status != sc.status {
-		t.Errorf("status %d; want %d (body %.300s)", x.status, sc.status, x.body)
+		t.Errorf("%s: status %d; want %d (body %.300s)", sc.name, x.status, sc.status, x.body)
 	}
 	if ct := x.header.Get("Content-Type"); !isJSON(ct) {
 		t.Errorf("Content-Type %q; want application/json", ct)
@@ -177,6 +250,9 @@ func (h *harness) run(t *testing.T, sc serverCase) {
 			t.Errorf("Cache-Control %q on a token answer; want no-store", cc)
 		}
 	}
+	if sc.canary != "" {
+		checkNoEcho(t, sc.canary, x)
+	}
 	if sc.check != nil && !t.Failed() {
 		sc.check(t, h, x)
 	}
@@ -190,22 +266,62 @@ func (h *harness) checkSchema(t *testing.T, sc serverCase, x *exchange) {
 		if x.status != http.StatusMethodNotAllowed {
 			return // already reported; the body belongs to another status
 		}
-		if err := h.contract.validateError(x.body); err != nil {
+		if err := openapi.ValidateError(x.body); err != nil {
 			t.Errorf("405 body: %v", err)
 		}
 		return
 	}
-	if err := h.contract.validateResponse(sc.op, x.req, x.status, x.header, x.body); err != nil {
+	if err := openapi.ValidateResponse(sc.op, x.req, x.status, x.header, x.body); err != nil {
 		t.Error(err)
 	}
+}
+
+// describe writes a request as a failure prints it: method, URL, headers
+// in order, and the body, with the target's secret and the AccessTokens
+// the suite obtained blanked out.
+func (h *harness) describe(x *exchange) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "  %s %s\n", x.req.Method, x.req.URL)
+	for _, k := range slices.Sorted(maps.Keys(x.req.Header)) {
+		for _, v := range x.req.Header[k] {
+			fmt.Fprintf(&b, "  %s: %q\n", k, h.redact(v))
+		}
+	}
+	fmt.Fprintf(&b, "  body (%d bytes): %.600q", len(x.reqBody), h.redact(string(x.reqBody)))
+	return b.String()
+}
+
+func (h *harness) redact(s string) string {
+	if h.access != "" {
+		s = strings.ReplaceAll(s, h.access, "<AccessToken>")
+	}
+	if scheme, token, ok := strings.Cut(s, " "); ok && strings.EqualFold(scheme, "Bearer") && len(token) > 24 {
+		s = fmt.Sprintf("%s <a token of %d characters>", scheme, len(token))
+	}
+	return strings.ReplaceAll(s, h.target.AppSecret, "<AppSecret>")
+}
+
+// runPattern is a -run pattern that selects the test named name alone.
+func runPattern(name string) string {
+	parts := strings.Split(name, "/")
+	for i, p := range parts {
+		parts[i] = "^" + regexp.QuoteMeta(p) + "$"
+	}
+	return strings.Join(parts, "/")
 }
 
 // accessToken fetches a fresh AccessToken from the target.
 func (h *harness) accessToken(t *testing.T) string {
 	t.Helper()
-	x := h.do(t, http.MethodPost, h.contract.path(opTokenByAkSk), jsonHeader(), h.credentials(h.target.AppKey, h.target.AppSecret))
+	return h.accessTokenAt(t, h.target.BaseURL)
+}
+
+// accessTokenAt fetches an AccessToken of the target's app from base.
+func (h *harness) accessTokenAt(t *testing.T, base string) string {
+	t.Helper()
+	x := h.doAt(t, base, http.MethodPost, pathOf(opTokenByAkSk), jsonHeader(), h.credentials(h.target.AppKey, h.target.AppSecret))
 	if x.status != http.StatusOK {
-		t.Fatalf("tokenByAkSk with the target's credentials: status %d: %.300s", x.status, x.body)
+		t.Fatalf("tokenByAkSk at %s with the target's credentials: status %d: %.300s", base, x.status, x.body)
 	}
 	var r struct{ AccessToken string }
 	x.decode(t, &r)
@@ -213,6 +329,16 @@ func (h *harness) accessToken(t *testing.T) string {
 		t.Fatal("tokenByAkSk returned an empty AccessToken")
 	}
 	return r.AccessToken
+}
+
+// sharedAccessToken returns the AccessToken the generated cases share,
+// fetching it the first time.
+func (h *harness) sharedAccessToken(t *testing.T) string {
+	t.Helper()
+	if h.access == "" {
+		h.access = h.accessToken(t)
+	}
+	return h.access
 }
 
 func (h *harness) credentials(key, secret string) []byte {

@@ -20,5 +20,7 @@ func TestServerInProcess(t *testing.T) {
 			srv.FailNext(op, status)
 			return nil
 		},
+		Advance: srv.Advance,
+		PeerURL: servertest.New(t).URL,
 	})
 }

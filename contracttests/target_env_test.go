@@ -21,7 +21,9 @@ var targetEnv = []string{
 //
 // APPLYTOKEN_FAIL_NEXT_URL, optional, names an endpoint that arms faults
 // (see FailNextURL); without it the statuses that need one are reported
-// as not driven.
+// as not driven. APPLYTOKEN_PEER_URL, optional, names a second instance
+// configured alike but signing with its own key (Target.PeerURL).
+// APPLYTOKEN_CONTRACTTESTS_SEED replays a run's generated cases.
 func TestServerFromEnvironment(t *testing.T) {
 	vals := map[string]string{}
 	var missing []string
@@ -46,5 +48,6 @@ func TestServerFromEnvironment(t *testing.T) {
 	if u := os.Getenv("APPLYTOKEN_FAIL_NEXT_URL"); u != "" {
 		target.FailNext = FailNextURL(u, nil)
 	}
+	target.PeerURL = os.Getenv("APPLYTOKEN_PEER_URL")
 	RunServer(t, target)
 }

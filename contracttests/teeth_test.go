@@ -5,67 +5,178 @@ import (
 	"context"
 	"encoding/json"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"os/exec"
+	"strings"
+	"sync"
 	"testing"
 	"time"
 
+	"github.com/aicc-kit/applytoken/internal/fakeclock"
 	"github.com/aicc-kit/applytoken/server"
 )
 
-// A mutant is the stub with one defect injected: a middleware that spoils
-// its answers (or its input checking) in one way. The suite must fail on
-// every mutant, or it could not tell a broken server from a good one.
-var mutants = map[string]struct {
+// A mutant is the stub with one defect injected: a middleware around it,
+// as an http.Handler, that spoils its answers or its reading of requests
+// in one way, knowing nothing of the stub's insides. The suite must fail
+// on every mutant, naming the defect, or it could not tell a broken server
+// from a good one.
+type mutant struct {
 	wrap func(http.Handler) http.Handler
 	// want is a phrase the failing suite's output must contain.
 	want string
-}{
-	"resultCode a number": {rewriteJSON(http.StatusOK, func(m map[string]any) {
+	// fixedMiss marks a defect that only the generated cases find: the
+	// fixed cases alone must pass against it, which shows what the
+	// generated ones add.
+	fixedMiss bool
+}
+
+var mutants = map[string]mutant{
+	"resultCode a number": {wrap: rewriteJSON(http.StatusOK, func(m map[string]any) {
 		if rc, ok := m["resultCode"].(string); ok {
 			m["resultCode"] = len(rc)
 		}
-	}), "resultCode"},
-	"exceptionInfo missing": {rewriteJSON(http.StatusForbidden, func(m map[string]any) { delete(m, "exceptionInfo") }), "exceptionInfo"},
-	"422 for a bad body":    {rewriteStatus(http.StatusBadRequest, http.StatusUnprocessableEntity), "status is not supported"},
-	"WWW-Authenticate dropped": {func(next http.Handler) http.Handler {
+	}), want: "resultCode"},
+	"exceptionInfo missing":    {wrap: rewriteJSON(http.StatusForbidden, func(m map[string]any) { delete(m, "exceptionInfo") }), want: "exceptionInfo"},
+	"422 for a bad body":       {wrap: rewriteStatus(http.StatusBadRequest, http.StatusUnprocessableEntity), want: "status is not supported"},
+	"WWW-Authenticate dropped": {wrap: dropHeader("WWW-Authenticate"), want: "WWW-Authenticate"},
+	"long userId accepted": {wrap: editBody(func(m map[string]any) bool {
+		id, ok := m["userId"].(string)
+		if ok && len(id) > 32 {
+			m["userId"] = id[:32]
+		}
+		return ok && len(id) > 32
+	}), want: "status 200; want 400"},
+	"Cache-Control dropped": {wrap: dropHeader("Cache-Control"), want: "Cache-Control"},
+	"Allow dropped on 405":  {wrap: dropHeader("Allow"), want: "Allow"},
+
+	// Bounds.
+	"userId counted in bytes": {wrap: editBody(func(m map[string]any) bool {
+		id, ok := m["userId"].(string)
+		if ok && len(id) > 32 {
+			m["userId"] = strings.Repeat("u", 33) // refused, as if bytes were characters
+		}
+		return ok && len(id) > 32
+	}), want: "userId maxLength: 32 characters", fixedMiss: true},
+	"X-Token-Expire maximum+1 accepted": {wrap: editHeader(func(r *http.Request) {
+		if r.Header.Get("X-Token-Expire") == "86401" {
+			r.Header.Set("X-Token-Expire", "86400")
+		}
+	}), want: "X-Token-Expire maximum+1: 86401: status 200; want 400", fixedMiss: true},
+	"X-Token-Expire minimum refused": {wrap: editHeader(func(r *http.Request) {
+		if r.Header.Get("X-Token-Expire") == "60" {
+			r.Header.Set("X-Token-Expire", "59")
+		}
+	}), want: "X-Token-Expire minimum: 60: status 400; want 200", fixedMiss: true},
+	"userName capped at 255 characters": {wrap: editBody(func(m map[string]any) bool {
+		name, ok := m["userName"].(string)
+		if ok && len([]rune(name)) > 255 {
+			m["userName"] = "" // refused
+		}
+		return ok && len([]rune(name)) > 255
+	}), want: "userName no maxLength: 4096 characters", fixedMiss: true},
+
+	// Patterns.
+	"locale in upper case accepted": {wrap: editBody(func(m map[string]any) bool {
+		l, ok := m["locale"].(string)
+		if ok {
+			m["locale"] = strings.ToLower(l)
+		}
+		return ok && l != strings.ToLower(l)
+	}), want: "(upper case) refused: status 200; want 400", fixedMiss: true},
+	"locale of 4 letters accepted": {wrap: editBody(func(m map[string]any) bool {
+		l, ok := m["locale"].(string)
+		four := ok && len(l) == 4 && strings.Trim(l, "abcdefghijklmnopqrstuvwxyz") == ""
+		if four {
+			m["locale"] = l[:3]
+		}
+		return four
+	}), want: "(grown to 4) refused: status 200; want 400", fixedMiss: true},
+
+	// Required, null, types, unknown properties.
+	"locale not required": {wrap: editBody(func(m map[string]any) bool {
+		_, ok := m["locale"]
+		if !ok {
+			m["locale"] = "en"
+		}
+		return !ok && m["userId"] != nil
+	}), want: "locale missing (required=true): status 200; want 400", fixedMiss: true},
+	"userName null accepted": {wrap: editBody(func(m map[string]any) bool {
+		v, ok := m["userName"]
+		if ok && v == nil {
+			m["userName"] = "anonymous"
+		}
+		return ok && v == nil
+	}), want: "userName null (nullable=false): status 200; want 400", fixedMiss: true},
+	"userId a number accepted": {wrap: editBody(func(m map[string]any) bool {
+		n, ok := m["userId"].(json.Number)
+		if ok {
+			m["userId"] = n.String()
+		}
+		return ok
+	}), want: "userId of the wrong type: an integer: status 200; want 400", fixedMiss: true},
+	"unknown property refused": {wrap: editBody(func(m map[string]any) bool {
+		for k := range m {
+			if !knownProperty[k] {
+				m["userId"], m["app_key"] = "", "" // refused
+				return true
+			}
+		}
+		return false
+	}), want: "unknown property"},
+
+	// Media types.
+	"missing Content-Type taken for JSON": {wrap: editHeader(func(r *http.Request) {
+		if r.Header.Get("Content-Type") == "" {
+			r.Header.Set("Content-Type", "application/json")
+		}
+	}), want: "Content-Type missing: status 200; want 400", fixedMiss: true},
+
+	// What an error says.
+	"request echoed in a 400": {wrap: echoBody(http.StatusBadRequest), want: "body repeats what the caller sent", fixedMiss: true},
+	"path echoed in a header": {wrap: func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			next.ServeHTTP(dropHeader{ResponseWriter: w, name: "WWW-Authenticate"}, r)
+			w.Header().Set("X-Request-Path", r.URL.Path)
+			next.ServeHTTP(w, r)
 		})
-	}, "WWW-Authenticate"},
-	"long userId accepted": {truncateUserID, "status 200; want 400"},
-	"Cache-Control dropped": {func(next http.Handler) http.Handler {
-		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			next.ServeHTTP(dropHeader{ResponseWriter: w, name: "Cache-Control"}, r)
-		})
-	}, "Cache-Control"},
-	"Allow dropped on 405": {func(next http.Handler) http.Handler {
-		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			next.ServeHTTP(dropHeader{ResponseWriter: w, name: "Allow"}, r)
-		})
-	}, "Allow"},
+	}, want: "header X-Request-Path repeats what the caller sent", fixedMiss: true},
+
+	// Tokens.
+	"ccmessaging-token accepted as an AccessToken": {wrap: acceptTokens(func(tk *tokenLog, token string) bool { return tk.messaging[token] }),
+		want: "messaging token as AccessToken"},
+	"expired AccessToken accepted": {wrap: acceptTokens(func(tk *tokenLog, token string) bool { return tk.access[token] }),
+		want: "AccessToken past its lifetime", fixedMiss: true},
+	"signature not checked": {wrap: acceptTokens(func(tk *tokenLog, token string) bool { return len(token) == tk.accessLen }),
+		want: "AccessToken with one character changed"},
 }
 
-const mutantEnv = "APPLYTOKEN_CONTRACTTESTS_MUTANT"
+var knownProperty = map[string]bool{
+	"userId": true, "userName": true, "channelId": true, "locale": true, "app_key": true, "app_secret": true,
+}
+
+const (
+	mutantEnv    = "APPLYTOKEN_CONTRACTTESTS_MUTANT"
+	fixedOnlyEnv = "APPLYTOKEN_CONTRACTTESTS_FIXED_ONLY"
+)
 
 // TestSuiteHasTeeth runs the suite against each mutant in a child process
 // (this same test, with the mutant named in the environment) and insists
-// that it fails, naming the defect.
+// that it fails, naming the defect; for a mutant only the generated cases
+// find, it also runs the fixed cases alone against it and insists that
+// they pass.
 func TestSuiteHasTeeth(t *testing.T) {
 	if name := os.Getenv(mutantEnv); name != "" {
-		runMutant(t, name)
+		runMutant(t, name, os.Getenv(fixedOnlyEnv) != "")
 		return
 	}
+	missed := 0
 	for name, m := range mutants {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
-			ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-			defer cancel()
-			cmd := exec.CommandContext(ctx, os.Args[0], "-test.run=^TestSuiteHasTeeth$", "-test.v")
-			cmd.Env = append(os.Environ(), mutantEnv+"="+name)
-			out, err := cmd.CombinedOutput()
+			out, err := runChild(t, name, false)
 			if err == nil {
 				t.Fatalf("the suite passed against the mutant %q; it must fail\n%s", name, out)
 			}
@@ -73,27 +184,62 @@ func TestSuiteHasTeeth(t *testing.T) {
 				t.Fatalf("the suite failed against %q but never mentioned %q:\n%s", name, m.want, out)
 			}
 		})
+		if m.fixedMiss {
+			missed++
+			t.Run(name+"/fixed cases alone miss it", func(t *testing.T) {
+				t.Parallel()
+				if out, err := runChild(t, name, true); err != nil {
+					t.Fatalf("the fixed cases alone fail against %q; mark it fixedMiss only if they pass (%v)\n%s", name, err, out)
+				}
+			})
+		}
+	}
+	if missed == 0 {
+		t.Error("no mutant is marked fixedMiss: nothing shows what the generated cases add")
 	}
 }
 
+func runChild(t *testing.T, name string, fixedOnly bool) ([]byte, error) {
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, os.Args[0], "-test.run=^TestSuiteHasTeeth$", "-test.v")
+	cmd.Env = append(os.Environ(), mutantEnv+"="+name)
+	if fixedOnly {
+		cmd.Env = append(cmd.Env, fixedOnlyEnv+"=1")
+	}
+	return cmd.CombinedOutput()
+}
+
 // runMutant is the child side of TestSuiteHasTeeth: the suite against one
-// mutant, expected to fail.
-func runMutant(t *testing.T, name string) {
+// mutant of a stub on a clock of its own, with a second stub as the peer.
+func runMutant(t *testing.T, name string, fixedOnly bool) {
 	m, ok := mutants[name]
 	if !ok {
 		t.Fatalf("no mutant %q", name)
 	}
+	clock := fakeclock.New(time.Now().Truncate(time.Second))
 	cfg := server.DefaultConfig()
-	h, err := server.NewHandler(cfg)
+	cfg.Now = clock.Now
+	cfg.Logger = slog.New(slog.DiscardHandler)
+	stub, err := server.New(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv := httptest.NewServer(m.wrap(h))
+	peerCfg := server.DefaultConfig()
+	peerCfg.Logger = cfg.Logger
+	peer, err := server.New(peerCfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(m.wrap(stub))
 	defer srv.Close()
-	RunServer(t, Target{
+	peerSrv := httptest.NewServer(peer)
+	defer peerSrv.Close()
+	runServer(t, Target{
 		BaseURL: srv.URL, AppKey: "demo-app-key", AppSecret: "demo-app-secret",
 		ChannelID: "demo-channel", DisabledChannelID: "disabled-channel",
-	})
+		FailNext: stub.FailNext, Advance: clock.Advance, PeerURL: peerSrv.URL,
+	}, fixedOnly)
 }
 
 // rewriteJSON edits the JSON body of answers with the given status.
@@ -128,22 +274,114 @@ func rewriteStatus(from, to int) func(http.Handler) http.Handler {
 	}
 }
 
-// truncateUserID makes the stub accept over-long userIds by cutting them
-// down before it sees them: invalid input accepted.
-func truncateUserID(next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		data, _ := io.ReadAll(r.Body)
-		var m map[string]any
-		if json.Unmarshal(data, &m) == nil {
-			if id, ok := m["userId"].(string); ok && len(id) > 32 {
-				m["userId"] = id[:32]
+// editBody lets edit change a JSON object body before the stub reads it
+// (numbers as json.Number); edit reports whether it changed anything, so
+// that other bodies reach the stub byte for byte.
+func editBody(edit func(m map[string]any) bool) func(http.Handler) http.Handler {
+	return func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			data, _ := io.ReadAll(r.Body)
+			dec := json.NewDecoder(bytes.NewReader(data))
+			dec.UseNumber()
+			var m map[string]any
+			if dec.Decode(&m) == nil && m != nil && edit(m) {
 				data, _ = json.Marshal(m)
 			}
-		}
-		r.Body = io.NopCloser(bytes.NewReader(data))
-		r.ContentLength = int64(len(data))
-		next.ServeHTTP(w, r)
-	})
+			r.Body = io.NopCloser(bytes.NewReader(data))
+			r.ContentLength = int64(len(data))
+			next.ServeHTTP(w, r)
+		})
+	}
+}
+
+// editHeader lets edit change a request's header before the stub reads it.
+func editHeader(edit func(r *http.Request)) func(http.Handler) http.Handler {
+	return func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			edit(r)
+			next.ServeHTTP(w, r)
+		})
+	}
+}
+
+// echoBody puts the request's body into exceptionInfo of answers with
+// status, as a server "helpfully" quoting what it refused would.
+func echoBody(status int) func(http.Handler) http.Handler {
+	return func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			data, _ := io.ReadAll(r.Body)
+			r.Body = io.NopCloser(bytes.NewReader(data))
+			rec := httptest.NewRecorder()
+			next.ServeHTTP(rec, r)
+			body := rec.Body.Bytes()
+			var m map[string]any
+			if rec.Code == status && json.Unmarshal(body, &m) == nil {
+				m["exceptionInfo"] = "invalid request: " + string(data)
+				body, _ = json.Marshal(m)
+			}
+			copyAnswer(w, rec.Header(), rec.Code, body)
+		})
+	}
+}
+
+// tokenLog is what acceptTokens saw the stub issue.
+type tokenLog struct {
+	mu        sync.Mutex
+	access    map[string]bool // AccessTokens from tokenByAkSk
+	messaging map[string]bool // ccmessaging-tokens from applyToken
+	accessLen int
+}
+
+// acceptTokens turns the stub's 403 into its answer with a fresh
+// AccessToken whenever take says the refused token should pass: a
+// server that accepts tokens it should not.
+func acceptTokens(take func(tk *tokenLog, token string) bool) func(http.Handler) http.Handler {
+	return func(next http.Handler) http.Handler {
+		tk := &tokenLog{access: map[string]bool{}, messaging: map[string]bool{}}
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			data, _ := io.ReadAll(r.Body)
+			serve := func() *httptest.ResponseRecorder {
+				r.Body = io.NopCloser(bytes.NewReader(data))
+				rec := httptest.NewRecorder()
+				next.ServeHTTP(rec, r)
+				return rec
+			}
+			rec := serve()
+			token, _ := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
+			tk.mu.Lock()
+			retry := rec.Code == http.StatusForbidden && take(tk, token)
+			tk.mu.Unlock()
+			if retry {
+				r.Header.Set("Authorization", "Bearer "+freshAccessToken(next))
+				rec = serve()
+			}
+			var answer struct{ AccessToken, Token string }
+			if rec.Code == http.StatusOK && json.Unmarshal(rec.Body.Bytes(), &answer) == nil {
+				tk.mu.Lock()
+				if answer.AccessToken != "" {
+					tk.access[answer.AccessToken] = true
+					tk.accessLen = len(answer.AccessToken)
+				}
+				if answer.Token != "" {
+					tk.messaging[answer.Token] = true
+				}
+				tk.mu.Unlock()
+			}
+			copyAnswer(w, rec.Header(), rec.Code, rec.Body.Bytes())
+		})
+	}
+}
+
+// freshAccessToken asks the stub behind a mutant for an AccessToken of
+// the demo app.
+func freshAccessToken(stub http.Handler) string {
+	req := httptest.NewRequest(http.MethodPost, pathOf(opTokenByAkSk), strings.NewReader(`{"app_key":"demo-app-key","app_secret":"demo-app-secret"}`))
+	req.Header.Set("Content-Type", "application/json")
+	rec := httptest.NewRecorder()
+	stub.ServeHTTP(rec, req)
+	var r struct{ AccessToken string }
+	json.Unmarshal(rec.Body.Bytes(), &r)
+	return r.AccessToken
 }
 
 func copyAnswer(w http.ResponseWriter, h http.Header, code int, body []byte) {
@@ -156,17 +394,25 @@ func copyAnswer(w http.ResponseWriter, h http.Header, code int, body []byte) {
 }
 
 // dropHeader removes one header from every answer.
-type dropHeader struct {
+func dropHeader(name string) func(http.Handler) http.Handler {
+	return func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			next.ServeHTTP(headerDropper{ResponseWriter: w, name: name}, r)
+		})
+	}
+}
+
+type headerDropper struct {
 	http.ResponseWriter
 	name string
 }
 
-func (d dropHeader) WriteHeader(code int) {
+func (d headerDropper) WriteHeader(code int) {
 	d.Header().Del(d.name)
 	d.ResponseWriter.WriteHeader(code)
 }
 
-func (d dropHeader) Write(b []byte) (int, error) {
+func (d headerDropper) Write(b []byte) (int, error) {
 	d.Header().Del(d.name)
 	return d.ResponseWriter.Write(b)
 }

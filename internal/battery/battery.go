@@ -47,6 +47,8 @@ import (
 	"net/http"
 	"strings"
 	"time"
+
+	"github.com/aicc-kit/applytoken/openapi"
 )
 
 // The demo configuration the statuses assume.
@@ -70,8 +72,8 @@ const MaxTime = 2 * time.Second
 
 // The operationIds of the contract.
 const (
-	TokenByAkSk = "tokenByAkSk"
-	ApplyToken  = "applyToken"
+	TokenByAkSk = openapi.TokenByAkSk
+	ApplyToken  = openapi.ApplyToken
 )
 
 // Validation is what request validation makes of a Case.

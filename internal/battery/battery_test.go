@@ -1,12 +1,15 @@
 package battery_test
 
 import (
+	"encoding/json"
 	"fmt"
 	"net/http"
+	"reflect"
 	"testing"
 
 	"github.com/aicc-kit/applytoken/internal/battery"
 	"github.com/aicc-kit/applytoken/internal/stubproc"
+	"github.com/aicc-kit/applytoken/openapi"
 	"github.com/aicc-kit/applytoken/server/servertest"
 )
 
@@ -39,6 +42,29 @@ func TestCases(t *testing.T) {
 		seen[c.Name] = true
 	}
 	t.Logf("%d cases, %d wire cases; by operation, status and validation: %v", len(cs), len(battery.WireCases()), count)
+}
+
+// TestExampleIsTheSpecs: the valid body the battery builds from the
+// properties' examples is the spec's own request example.
+func TestExampleIsTheSpecs(t *testing.T) {
+	doc, err := openapi.Document()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, op := range openapi.Operations() {
+		want := doc.Paths.Value(op.Path).GetOperation(op.Method).RequestBody.Value.Content.Get("application/json").Example
+		var got any
+		for _, c := range battery.Cases() {
+			if c.Name == op.ID+`/content-type/"application/json"` {
+				if err := json.Unmarshal(c.Body, &got); err != nil {
+					t.Fatal(err)
+				}
+			}
+		}
+		if !reflect.DeepEqual(got, want) {
+			t.Errorf("%s: the battery's valid body is %v; the spec's example %v", op.ID, got, want)
+		}
+	}
 }
 
 // TestInProcess runs the battery against the stub in-process.

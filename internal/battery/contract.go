@@ -9,8 +9,7 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/getkin/kin-openapi/openapi3"
-
+	"github.com/aicc-kit/applytoken/internal/rules"
 	"github.com/aicc-kit/applytoken/openapi"
 )
 
@@ -18,9 +17,9 @@ import (
 // operation, and what it knows of the demo configuration behind it.
 type operation struct {
 	id, method, path string
-	body             *openapi3.Schema // the application/json request body
-	example          object           // the spec's request example
-	params           []*openapi3.Parameter
+	body             *rules.Schema // the application/json request body
+	example          object        // the body built from its properties' examples
+	params           []rules.Param // the header parameters but credentials
 	// header passes every check before the body's: the Content-Type and,
 	// for applyToken, the credentials.
 	header func() http.Header
@@ -28,54 +27,58 @@ type operation struct {
 	outcome func(fields map[string]any) int
 }
 
-// operations reads both operations from the embedded contract. The
-// contract is part of the binary, so failing to read it is a bug.
+// operations reads both operations from the contract (gen/contract,
+// through package openapi).
 func operations() []*operation {
-	doc, err := openapi.Load()
-	if err != nil {
-		panic(err)
-	}
 	var ops []*operation
-	for _, path := range doc.Paths.InMatchingOrder() {
-		item := doc.Paths.Value(path)
-		for _, method := range slices.Sorted(maps.Keys(item.Operations())) {
-			spec := item.GetOperation(method)
-			op := &operation{id: spec.OperationID, method: method, path: path}
-			media := spec.RequestBody.Value.Content.Get("application/json")
-			if media == nil || media.Schema == nil {
-				panic(fmt.Sprintf("battery: %s has no application/json body", op.id))
+	for _, spec := range openapi.Operations() {
+		op := &operation{id: spec.ID, method: spec.Method, path: spec.Path}
+		for _, p := range spec.Params {
+			if !credential(spec, p.Name) { // credentialCases vary those
+				op.params = append(op.params, p)
 			}
-			op.body = media.Schema.Value
-			op.example = exampleObject(op.body, media.Example)
-			for _, p := range spec.Parameters {
-				if p.Value.In == openapi3.ParameterInHeader {
-					op.params = append(op.params, p.Value)
-				}
-			}
-			switch op.id {
-			case TokenByAkSk:
-				op.header = func() http.Header { return http.Header{"Content-Type": {"application/json"}} }
-				op.outcome = func(f map[string]any) int {
-					if f["app_key"] == AppKey && f["app_secret"] == AppSecret {
-						return http.StatusOK
-					}
-					return http.StatusUnauthorized
-				}
-			case ApplyToken:
-				op.header = applyHeader
-				op.outcome = func(f map[string]any) int {
-					if f["channelId"] == Channel || f["channelId"] == DisabledChannel {
-						return http.StatusOK
-					}
-					return http.StatusInternalServerError
-				}
-			default:
-				panic(fmt.Sprintf("battery: the contract's operation %q is new to the battery", op.id))
-			}
-			ops = append(ops, op)
 		}
+		if spec.Body == nil || spec.Body.Schema == nil || !slices.Contains(spec.Body.ContentTypes, "application/json") {
+			panic(fmt.Sprintf("battery: %s has no application/json body", op.id))
+		}
+		op.body = spec.Body.Schema
+		op.example = exampleObject(op.body)
+		switch op.id {
+		case TokenByAkSk:
+			op.header = func() http.Header { return http.Header{"Content-Type": {"application/json"}} }
+			op.outcome = func(f map[string]any) int {
+				if f["app_key"] == AppKey && f["app_secret"] == AppSecret {
+					return http.StatusOK
+				}
+				return http.StatusUnauthorized
+			}
+		case ApplyToken:
+			op.header = applyHeader
+			op.outcome = func(f map[string]any) int {
+				if f["channelId"] == Channel || f["channelId"] == DisabledChannel {
+					return http.StatusOK
+				}
+				return http.StatusInternalServerError
+			}
+		default:
+			panic(fmt.Sprintf("battery: the contract's operation %q is new to the battery", op.id))
+		}
+		ops = append(ops, op)
 	}
 	return ops
+}
+
+// credential reports whether the header name is one that op's security
+// requirement names, such as applyToken's x-app-key (a parameter too).
+func credential(op *openapi.Op, name string) bool {
+	for _, alt := range op.Security {
+		for _, s := range alt {
+			if s.Type == "apiKey" && s.In == rules.InHeader && strings.EqualFold(s.Name, name) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // applyHeader is applyToken's header as the vendor documents it, with the
@@ -88,23 +91,20 @@ func applyHeader() http.Header {
 	}
 }
 
-// exampleObject orders the example's fields as the schema lists its
-// required ones, then the rest by name.
-func exampleObject(schema *openapi3.Schema, example any) object {
-	m, ok := example.(map[string]any)
-	if !ok {
-		panic("battery: a request example is not an object")
-	}
+// exampleObject is the body of the schema's properties' examples: the
+// required ones in the schema's order, then the rest by name. The spec's
+// request examples are these values (TestExampleIsTheSpecs).
+func exampleObject(schema *rules.Schema) object {
 	names := slices.Clone(schema.Required)
-	for _, name := range slices.Sorted(maps.Keys(m)) {
+	for _, name := range slices.Sorted(maps.Keys(schema.Properties)) {
 		if !slices.Contains(names, name) {
 			names = append(names, name)
 		}
 	}
 	var o object
 	for _, name := range names {
-		if v, ok := m[name]; ok {
-			o = append(o, field{name, mustJSON(v)})
+		if ex := schema.Properties[name].Example; ex != "" {
+			o = append(o, field{name, ex})
 		}
 	}
 	return o

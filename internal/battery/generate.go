@@ -10,7 +10,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
-	"github.com/getkin/kin-openapi/openapi3"
+	"github.com/aicc-kit/applytoken/internal/rules"
 )
 
 // Notes shared by the cases whose status was a decision.
@@ -37,16 +37,16 @@ var wrongTypes = []struct{ name, raw string }{
 func fieldCases(op *operation) []Case {
 	var cs []Case
 	for _, f := range op.example {
-		prop := op.body.Properties[f.name]
-		if prop == nil || prop.Value == nil || !prop.Value.Type.Is(openapi3.TypeString) {
+		prop := op.body.Property(f.name)
+		if prop == nil || prop.Type != rules.TypeString {
 			panic(fmt.Sprintf("battery: %s.%s: only string properties are generated; teach the battery the new type", op.id, f.name))
 		}
-		cs = append(cs, stringFieldCases(op, f.name, prop.Value)...)
+		cs = append(cs, stringFieldCases(op, f.name, prop)...)
 	}
 	return cs
 }
 
-func stringFieldCases(op *operation, name string, s *openapi3.Schema) []Case {
+func stringFieldCases(op *operation, name string, s *rules.Schema) []Case {
 	ex := op.example
 	valid := ex.get(name)
 	required := slices.Contains(op.body.Required, name)
@@ -86,12 +86,12 @@ func stringFieldCases(op *operation, name string, s *openapi3.Schema) []Case {
 		value(fmt.Sprintf("%d characters (minLength)", min), strings.Repeat("u", min), "")
 		value(fmt.Sprintf("%d characters (minLength-1)", min-1), strings.Repeat("u", min-1), "")
 	}
-	if s.Pattern != "" {
+	if s.Pattern != nil {
 		for _, v := range patternProbes(valid) {
-			value(fmt.Sprintf("pattern: %q", v), v, "pattern "+s.Pattern)
+			value(fmt.Sprintf("pattern: %q", v), v, "pattern "+s.Pattern.Source)
 		}
 	}
-	if s.MaxLength == nil && s.Pattern == "" {
+	if s.MaxLength == nil && s.Pattern == nil {
 		value("60 KiB", strings.Repeat("u", 60<<10), "long, yet under the body cap")
 	}
 
@@ -122,15 +122,17 @@ func stringFieldCases(op *operation, name string, s *openapi3.Schema) []Case {
 }
 
 // stringCheck returns the schema's verdict on a string value: its length
-// in characters and its pattern. The contract's patterns are plain enough
-// that Go's regexp reads them as ECMA-262 does.
-func stringCheck(s *openapi3.Schema) func(string) bool {
+// in characters and its pattern. It reads the pattern's source with Go's
+// regexp (the contract's patterns are plain enough that it reads them as
+// ECMA-262 does), not with internal/rules, so that the battery stays a
+// second opinion on the rules the differential tests compare.
+func stringCheck(s *rules.Schema) func(string) bool {
 	var re *regexp.Regexp
-	if s.Pattern != "" {
-		re = regexp.MustCompile(s.Pattern)
+	if s.Pattern != nil {
+		re = regexp.MustCompile(s.Pattern.Source)
 	}
 	return func(v string) bool {
-		n := uint64(utf8.RuneCountInString(v))
+		n := int64(utf8.RuneCountInString(v))
 		if n < s.MinLength || (s.MaxLength != nil && n > *s.MaxLength) {
 			return false
 		}
@@ -171,11 +173,11 @@ func escapeAll(s string) string {
 func paramCases(op *operation) []Case {
 	var cs []Case
 	for _, p := range op.params {
-		s := p.Schema.Value
-		if !s.Type.Is(openapi3.TypeInteger) || s.Min == nil || s.Max == nil {
-			panic(fmt.Sprintf("battery: %s header %s: only bounded integers are generated", op.id, p.Name))
+		s := p.Schema
+		if p.In != rules.InHeader || s.Type != rules.TypeInteger || s.Minimum == nil || s.Maximum == nil {
+			panic(fmt.Sprintf("battery: %s %s %s: only bounded integer headers are generated", op.id, p.In, p.Name))
 		}
-		min, max := int64(*s.Min), int64(*s.Max)
+		min, max := int64(*s.Minimum), int64(*s.Maximum)
 		limit := int64(math.MaxInt64)
 		if s.Format == "int32" {
 			limit = math.MaxInt32
@@ -193,8 +195,8 @@ func paramCases(op *operation) []Case {
 		for _, v := range []int64{min, min - 1, max, max + 1, 0, -min, limit, limit + 1} {
 			num(v)
 		}
-		if d, ok := s.Default.(float64); ok {
-			num(int64(d))
+		if d, err := strconv.ParseInt(s.Default, 10, 64); err == nil {
+			num(d)
 		}
 		mid := strconv.FormatInt(min*10, 10)
 		integral := "a decimal integer with a sign or leading zeros is the same integer (strconv.ParseInt, as both kin-openapi and the binder read it)"

@@ -109,9 +109,4 @@ func chunk(body string) string {
 	return strconv.FormatInt(int64(len(body)), 16) + "\r\n" + body + "\r\n0\r\n\r\n"
 }
 
-func pathOf(op string) string {
-	if op == TokenByAkSk {
-		return openapi.TokenByAkSkPath
-	}
-	return openapi.ApplyTokenPath
-}
+func pathOf(op string) string { return openapi.Operation(op).Path }
