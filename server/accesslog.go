@@ -1,7 +1,6 @@
 package server
 
 import (
-	"context"
 	"log/slog"
 	"net/http"
 	"runtime"
@@ -13,54 +12,35 @@ import (
 // duration and app key. It logs no header, no query and no body, so no
 // token or secret can reach the log; the app key appears only once it is
 // known to be a configured one.
-func (s *Stub) logAccess(ctx context.Context, r *http.Request, w *responseWriter, ex *exchange, start time.Time) {
+func (s *Stub) logAccess(r *http.Request, w *responseWriter, start time.Time) {
 	status := w.status
 	if status == 0 {
 		status = http.StatusOK // nothing written: net/http sends 200
 	}
 	// What Logger.LogAttrs does, less its stack walk for the source line
 	// per request: the source is this function, found once.
+	ctx := r.Context()
 	h := s.log.Handler()
 	if !h.Enabled(ctx, slog.LevelInfo) {
 		return
 	}
 	end := time.Now()
 	rec := slog.NewRecord(end, slog.LevelInfo, "request", accessLogPC())
-	if a := &s.access[ex.op]; a.h != nil && r.Method == a.method && r.URL.Path == a.path {
-		h = a.h // method, path and op already bound
+	if w.op != nil {
+		h = w.op.access // method, path and op already bound: the chain runs only on them
 	} else {
 		rec.AddAttrs(
 			slog.String("method", clip(r.Method, 16)),
 			slog.String("path", clip(r.URL.Path, 128)),
-			slog.String("op", ex.op.String()),
+			slog.String("op", ""),
 		)
 	}
 	rec.AddAttrs(
 		slog.Int("status", status),
 		slog.Duration("duration", end.Sub(start)),
-		slog.String("app_key", ex.appKey),
+		slog.String("app_key", w.appKey),
 	)
 	h.Handle(ctx, rec)
-}
-
-// accessHandler is the log's handler with the first three attributes of
-// an operation's access lines bound, formatted once instead of per line.
-type accessHandler struct {
-	h            slog.Handler
-	method, path string
-}
-
-func accessHandlers(h slog.Handler, routes map[string]*route) (a [len(operationIDs)]accessHandler) {
-	for path, rt := range routes {
-		for method, op := range rt.ops {
-			a[op] = accessHandler{method: method, path: path, h: h.WithAttrs([]slog.Attr{
-				slog.String("method", clip(method, 16)),
-				slog.String("path", clip(path, 128)),
-				slog.String("op", op.String()),
-			})}
-		}
-	}
-	return a
 }
 
 var accessPC atomic.Uintptr

@@ -2,8 +2,10 @@ package server
 
 import (
 	"context"
+	"net/http"
 
-	"github.com/aicc-kit/applytoken/gen"
+	"github.com/aicc-kit/applytoken/gen/apiserver"
+	"github.com/aicc-kit/applytoken/gen/contract"
 )
 
 // channelDisabled is resultDesc for a configured but disabled channel.
@@ -13,33 +15,24 @@ const channelDisabled = "The channel is disabled."
 // bound to the app key and userId. A channelId that is not configured is
 // the vendor's 500 business failure; a disabled one is a 200 with
 // resultCode "1".
-//
-// ServeHTTP authenticates before the body is read; called any other way,
-// ApplyToken has no credentials to trust and answers 401.
-func (s *Stub) ApplyToken(ctx context.Context, req gen.ApplyTokenRequestObject) (gen.ApplyTokenResponseObject, error) {
-	appKey := exchangeFrom(ctx).appKey
-	if appKey == "" {
-		return gen.ApplyToken401JSONResponse{
-			Body:    errUnauthorized.body(),
-			Headers: gen.ApplyToken401ResponseHeaders{WWWAuthenticate: "Bearer"},
-		}, nil
-	}
+func (v *vendor) ApplyToken(_ context.Context, req apiserver.ApplyTokenRequestObject) (apiserver.ApplyTokenResponseObject, error) {
 	if req.Body == nil {
-		return gen.ApplyToken400JSONResponse(errInvalidRequest.body()), nil
+		return apiserver.ApplyToken400JSONResponse(v.errors[contract.OpApplyToken][http.StatusBadRequest]), nil
 	}
-	enabled, known := s.channels.lookup(req.Body.ChannelId)
-	switch {
-	case !known:
-		return gen.ApplyToken500JSONResponse(errBusiness.body()), nil
-	case !enabled:
-		return gen.ApplyToken200JSONResponse{
-			Body:    gen.ApplyTokenResult{Token: "", ResultCode: gen.ResultCodeFailure, ResultDesc: new(channelDisabled)},
-			Headers: gen.ApplyToken200ResponseHeaders{CacheControl: "no-store"},
-		}, nil
+	enabled, known := v.channels.lookup(req.Body.ChannelID)
+	if !known {
+		return apiserver.ApplyToken500JSONResponse(v.errors[contract.OpApplyToken][http.StatusInternalServerError]), nil
 	}
-	exp := s.now().Add(s.messagingLifetime)
-	return gen.ApplyToken200JSONResponse{
-		Body:    gen.ApplyTokenResult{Token: s.signer.issue(purposeMessaging, appKey, req.Body.UserId, exp), ResultCode: gen.ResultCodeSuccess},
-		Headers: gen.ApplyToken200ResponseHeaders{CacheControl: "no-store"},
-	}, nil
+	result := v.applyResult
+	if !enabled {
+		result.Token, result.ResultCode, result.ResultDesc = "", apiserver.ResultCodeFailure, new(channelDisabled)
+		return apiserver.ApplyToken200JSONResponse{Body: result}, nil
+	}
+	exp := v.now().Add(v.messagingLifetime)
+	result.Token = v.signer.issue(purposeMessaging, req.Params.XAppKey, req.Body.UserID, exp)
+	result.ResultCode, result.ResultDesc = apiserver.ResultCodeSuccess, nil
+	result.SetLifetime(v.messagingLifetime)
+	// Headers are left to the contract: the responseWriter fills in each
+	// documented header with its example (Cache-Control: no-store).
+	return apiserver.ApplyToken200JSONResponse{Body: result}, nil
 }

@@ -1,46 +1,89 @@
 package server
 
 import (
-	"crypto/sha256"
-	"crypto/subtle"
+	"fmt"
 	"net/http"
 	"strings"
+
+	"github.com/aicc-kit/applytoken/internal/rules"
 )
 
-// authenticate checks applyToken's two credentials, before anything reads
-// the body: x-app-key must name a configured app, and Authorization must
-// be "Bearer <AccessToken>" with one space, carrying a live AccessToken
-// issued to that app. A missing or malformed credential, or an unknown
-// key, is a 401; an AccessToken that fails its check is a 403, the
-// vendor's answer for an illegal or expired token.
+// security is where an operation's security requirement puts the
+// vendor's two credentials: the header of its apiKey scheme carries the
+// app key, and the Authorization of its bearer scheme an AccessToken.
+type security struct {
+	keyHeader string // canonical, as net/http stores received headers
+	scheme    string // the http scheme's name, as the contract spells it
+}
+
+// securityOf reads op's security requirement; an operation without one
+// is open. A requirement the vendor has no reading of fails New, rather
+// than leaving an operation unauthenticated.
+func securityOf(op *rules.Operation) (*security, error) {
+	if len(op.Security) == 0 {
+		return nil, nil
+	}
+	var c security
+	ok := len(op.Security) == 1
+	for _, s := range op.Security[0] {
+		switch {
+		case s.Type == "apiKey" && s.In == rules.InHeader && c.keyHeader == "":
+			c.keyHeader = http.CanonicalHeaderKey(s.Name)
+		case s.Type == "http" && strings.EqualFold(s.Scheme, "bearer") && c.scheme == "":
+			c.scheme = s.Scheme
+		default:
+			ok = false
+		}
+	}
+	if !ok || c.keyHeader == "" || c.scheme == "" {
+		return nil, fmt.Errorf("server: operation %s: the stub reads only one security requirement of an apiKey header (the app key) and an http bearer scheme (the AccessToken)", op.ID)
+	}
+	return &c, nil
+}
+
+// authenticate answers 401 or 403 for op's credentials before anything
+// reads the body (docs/architecture.md, "The status table", rows 4 and
+// 5): the app key must name a configured app, and Authorization must be
+// "<scheme> <AccessToken>" with one space, carrying a live AccessToken
+// issued to that app. A missing, repeated or malformed credential, or an
+// unknown key, is a 401; an AccessToken that fails its check is a 403,
+// the vendor's answer for an illegal or expired token.
 //
 // The scheme name is matched without regard to case, as RFC 9110 section
 // 11.1 requires; the single space is the vendor's rule.
-func (s *Stub) authenticate(r *http.Request) (appKey string, e *apiError) {
-	appKey, ok := single(r.Header, "X-App-Key")
-	if !ok {
-		return "", errUnauthorized
+func authenticate(v *vendor, op *operation, next http.Handler) http.Handler {
+	c := op.security
+	unauthorized, forbidden := op.answers[http.StatusUnauthorized], op.answers[http.StatusForbidden]
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		appKey, ok := single(r.Header, c.keyHeader)
+		var token string
+		if ok {
+			token, ok = c.token(r.Header)
+		}
+		if !ok || !v.knows(appKey) {
+			writeError(w, unauthorized)
+			return
+		}
+		if !v.accessGranted(appKey, token) {
+			writeError(w, forbidden)
+			return
+		}
+		if rw, ok := w.(*responseWriter); ok {
+			rw.appKey = appKey // for the access log
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// token returns the token of an Authorization "<scheme> <token>".
+func (c *security) token(h http.Header) (string, bool) {
+	authz, ok := single(h, "Authorization")
+	n := len(c.scheme)
+	if !ok || len(authz) <= n+1 || authz[n] != ' ' || !strings.EqualFold(authz[:n], c.scheme) {
+		return "", false
 	}
-	authz, ok := single(r.Header, "Authorization")
-	if !ok {
-		return "", errUnauthorized
-	}
-	const scheme = "Bearer "
-	token, ok := "", len(authz) > len(scheme) && strings.EqualFold(authz[:len(scheme)], scheme)
-	if ok {
-		token = authz[len(scheme):]
-		ok = !strings.ContainsAny(token, " \t")
-	}
-	if !ok {
-		return "", errUnauthorized
-	}
-	if _, known := s.apps[appKey]; !known {
-		return "", errUnauthorized
-	}
-	if s.signer.verify(purposeAccess, appKey, token, s.now()) != nil {
-		return "", errInvalidToken
-	}
-	return appKey, nil
+	token := authz[n+1:]
+	return token, !strings.ContainsAny(token, " \t")
 }
 
 // single returns the one non-empty value of a header given exactly once.
@@ -53,12 +96,4 @@ func single(h http.Header, name string) (string, bool) {
 		return "", false
 	}
 	return v[0], true
-}
-
-// secretMatches compares in constant time, over digests so that not even
-// the secret's length shows.
-func (s *Stub) secretMatches(appKey, secret string) bool {
-	want, known := s.apps[appKey]
-	a, b := sha256.Sum256([]byte(secret)), sha256.Sum256([]byte(want))
-	return subtle.ConstantTimeCompare(a[:], b[:]) == 1 && known
 }

@@ -9,13 +9,13 @@ import (
 	"testing"
 	"time"
 
-	"github.com/aicc-kit/applytoken/gen"
+	"github.com/aicc-kit/applytoken/gen/apiserver"
 	"github.com/aicc-kit/applytoken/internal/bench/baseline"
 	"github.com/aicc-kit/applytoken/openapi"
 )
 
-// The chain and each of its layers in-process, without the network. Each
-// request is replayed through a handler with its body reader and the
+// The stub and each step of its chain in-process, without the network.
+// Each request is replayed through a handler with its body reader and the
 // answer's headers reset, nothing built anew, so ns/op and allocs/op are
 // the handler's own. The access log runs at info level into io.Discard, as
 // it would into a pipe. `make bench` runs these and prints the ratio of
@@ -25,61 +25,41 @@ func BenchmarkApplyToken(b *testing.B) {
 	b.Run("baseline", func(b *testing.B) {
 		runExchange(b, baseline.Handler(), newBenchExchange(openapi.ApplyTokenPath, nil, applyBody(nil)))
 	})
-	for _, v := range benchValidators {
-		b.Run(v.name, func(b *testing.B) {
-			s, access := benchStub(b, v.kin)
-			runExchange(b, s, newBenchExchange(openapi.ApplyTokenPath, authHeader(demoKey, access), applyBody(nil)))
-		})
-	}
+	b.Run("stub", func(b *testing.B) {
+		s, access := benchStub(b)
+		runExchange(b, s, newBenchExchange(openapi.ApplyTokenPath, authHeader(demoKey, access), applyBody(nil)))
+	})
 }
 
 func BenchmarkTokenByAkSk(b *testing.B) {
-	for _, v := range benchValidators {
-		b.Run(v.name, func(b *testing.B) {
-			s, _ := benchStub(b, v.kin)
-			hdr := http.Header{"Content-Type": {"application/json"}, "X-Token-Expire": {"600"}}
-			runExchange(b, s, newBenchExchange(openapi.TokenByAkSkPath, hdr, credentials(demoKey, demoSecret)))
-		})
-	}
+	b.Run("stub", func(b *testing.B) {
+		s, _ := benchStub(b)
+		hdr := http.Header{"Content-Type": {"application/json"}, "X-Token-Expire": {"600"}}
+		runExchange(b, s, newBenchExchange(openapi.TokenByAkSkPath, hdr, credentials(demoKey, demoSecret)))
+	})
 }
 
 // BenchmarkLayer times each step of applyToken's chain alone.
 func BenchmarkLayer(b *testing.B) {
-	s, access := benchStub(b, false)
-	body := applyBody(nil)
+	s, access := benchStub(b)
+	op := s.ops[openapi.ApplyToken]
+	data := applyBody(nil)
 	hdr := authHeader(demoKey, access)
 	req := func() *http.Request {
-		r, _ := http.NewRequest(http.MethodPost, openapi.ApplyTokenPath, bytes.NewReader(body))
+		r, _ := http.NewRequest(http.MethodPost, openapi.ApplyTokenPath, bytes.NewReader(data))
 		r.Header = hdr
 		return r
 	}
-	for _, v := range benchValidators {
-		b.Run("validate/"+v.name, func(b *testing.B) {
-			s, _ := benchStub(b, v.kin)
-			r := req()
-			var rd benchBody
-			var in input
-			validate := func() error { return s.validator.validate(r, opApplyToken, body) }
-			if bv, ok := s.validator.(bytesValidator); ok {
-				validate = func() error { _, err := bv.validateBytes(r.Header, opApplyToken, body, &in); return err }
-			}
-			b.ReportAllocs()
-			for b.Loop() {
-				rd.Reset(body)
-				r.Body = &rd
-				if err := validate(); err != nil {
-					b.Fatal(err)
-				}
-			}
-		})
-	}
+	nothing := http.HandlerFunc(func(http.ResponseWriter, *http.Request) {})
 	b.Run("authenticate", func(b *testing.B) {
-		r := req()
+		h, r := authenticate(s.vendor, op, nothing), req()
+		var w benchWriter
 		b.ReportAllocs()
 		for b.Loop() {
-			if _, e := s.authenticate(r); e != nil {
-				b.Fatal(e.info)
-			}
+			h.ServeHTTP(&w, r)
+		}
+		if w.status != 0 {
+			b.Fatalf("status %d", w.status)
 		}
 	})
 	b.Run("readBody", func(b *testing.B) {
@@ -88,75 +68,68 @@ func BenchmarkLayer(b *testing.B) {
 		var w benchWriter
 		b.ReportAllocs()
 		for b.Loop() {
-			rd.Reset(body)
+			rd.Reset(data)
 			r.Body = &rd
-			buf, e := readBody(&w, r)
-			if e != nil {
-				b.Fatal(e.info)
+			buf, err := readBody(&w, r, op.Body.MaxBytes)
+			if err != nil {
+				b.Fatal(err)
 			}
-			releaseBody(buf)
+			releaseBody(buf, op.Body.MaxBytes)
+		}
+	})
+	b.Run("rules", func(b *testing.B) {
+		r := req()
+		b.ReportAllocs()
+		for b.Loop() {
+			if _, v := op.DecodeRequest(r.Header, data); len(v) > 0 {
+				b.Fatal(v)
+			}
 		}
 	})
 	b.Run("handler", func(b *testing.B) {
-		ctx := withExchange(context.Background(), &exchange{op: opApplyToken, appKey: demoKey})
-		in := gen.ApplyTokenRequest{UserId: "user-0001", UserName: "Alice", ChannelId: enabledChannel, Locale: "en"}
+		in := apiserver.ApplyTokenRequestObject{
+			Params: apiserver.ApplyTokenParams{XAppKey: demoKey},
+			Body:   &apiserver.ApplyTokenRequest{UserID: "user-0001", UserName: "Alice", ChannelID: enabledChannel, Locale: "en"},
+		}
 		b.ReportAllocs()
 		for b.Loop() {
-			if _, err := s.ApplyToken(ctx, gen.ApplyTokenRequestObject{Body: &in}); err != nil {
+			if _, err := s.vendor.ApplyToken(context.Background(), in); err != nil {
 				b.Fatal(err)
 			}
 		}
 	})
-	answer := gen.ApplyToken200JSONResponse{
-		Body:    gen.ApplyTokenResult{Token: access, ResultCode: gen.ResultCodeSuccess},
-		Headers: gen.ApplyToken200ResponseHeaders{CacheControl: "no-store"},
-	}
-	for name, write := range map[string]func(http.ResponseWriter) error{
-		"answer":           func(w http.ResponseWriter) error { return writeApplyToken200(w, answer) },
-		"answer-generated": answer.VisitApplyTokenResponse,
-	} {
-		b.Run(name, func(b *testing.B) {
-			var w benchWriter
-			rw := &responseWriter{ResponseWriter: &w}
-			b.ReportAllocs()
-			for b.Loop() {
-				w.reset()
-				*rw = responseWriter{ResponseWriter: &w}
-				if err := write(rw); err != nil {
-					b.Fatal(err)
-				}
-			}
-		})
-	}
-	b.Run("accesslog", func(b *testing.B) {
-		r := req()
-		w := &responseWriter{status: http.StatusOK, wroteHeader: true}
-		ex := &exchange{op: opApplyToken, appKey: demoKey}
+	b.Run("answer", func(b *testing.B) {
+		answer := apiserver.ApplyToken200JSONResponse{Body: apiserver.ApplyTokenResult{Token: access, ResultCode: apiserver.ResultCodeSuccess}}
+		var w benchWriter
+		rw := &responseWriter{ResponseWriter: &w}
 		b.ReportAllocs()
 		for b.Loop() {
-			s.logAccess(r.Context(), r, w, ex, time.Now())
+			w.reset()
+			*rw = responseWriter{ResponseWriter: &w, op: op}
+			if err := answer.VisitApplyTokenResponse(rw); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("accesslog", func(b *testing.B) {
+		r := req()
+		w := &responseWriter{status: http.StatusOK, wroteHeader: true, op: op, appKey: demoKey}
+		b.ReportAllocs()
+		for b.Loop() {
+			s.logAccess(r, w, time.Now())
 		}
 	})
 }
 
-// benchValidators are the two validators the Stub can run: the compiled
-// one it runs, and kin-openapi, the oracle, for comparison.
-var benchValidators = []struct {
-	name string
-	kin  bool
-}{{"stub", false}, {"stub-kin-openapi", true}}
-
-func benchStub(b *testing.B, kin bool) (*Stub, string) {
+func benchStub(b *testing.B) (*Stub, string) {
 	cfg := DefaultConfig()
 	cfg.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
 	s, err := New(cfg)
 	if err != nil {
 		b.Fatal(err)
 	}
-	if kin {
-		s.validator = s.validator.(*compiledValidator).oracle
-	}
-	return s, s.signer.issue(purposeAccess, demoKey, accessSubject, s.now().Add(maxAccessLifetime))
+	v := s.vendor
+	return s, v.signer.issue(purposeAccess, demoKey, accessSubject, v.now().Add(v.accessLifetimes.max))
 }
 
 // benchExchange is one request, replayed.
@@ -211,7 +184,12 @@ func (w *benchWriter) reset() {
 	w.status = 0
 }
 
-func (w *benchWriter) Header() http.Header { return w.h }
+func (w *benchWriter) Header() http.Header {
+	if w.h == nil {
+		w.h = http.Header{}
+	}
+	return w.h
+}
 
 func (w *benchWriter) WriteHeader(status int) {
 	if w.status == 0 {
@@ -222,4 +200,15 @@ func (w *benchWriter) WriteHeader(status int) {
 func (w *benchWriter) Write(p []byte) (int, error) {
 	w.WriteHeader(http.StatusOK)
 	return len(p), nil
+}
+
+// BenchmarkNew is what a Stub costs to build (servertest.Start builds one).
+func BenchmarkNew(b *testing.B) {
+	cfg := DefaultConfig()
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := New(cfg); err != nil {
+			b.Fatal(err)
+		}
+	}
 }

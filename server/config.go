@@ -1,18 +1,23 @@
 package server
 
 import (
-	_ "embed"
 	"errors"
 	"fmt"
 	"log/slog"
 	"maps"
+	"math"
 	"slices"
+	"strconv"
 	"time"
+
+	"github.com/aicc-kit/applytoken/gen/apiserver"
+	"github.com/aicc-kit/applytoken/gen/contract"
+	"github.com/aicc-kit/applytoken/internal/rules"
 )
 
 // Config is what a Stub serves: who may call it, which channels exist, and
 // how its tokens are signed and how long they live. Start from
-// [DefaultConfig] or [LoadConfig]; New checks every field.
+// [DefaultConfig]; New checks every field.
 type Config struct {
 	// Apps maps each accepted app key to its app secret. App keys are
 	// visible ASCII, at most 255 bytes; secrets are not empty.
@@ -23,10 +28,11 @@ type Config struct {
 	// drawn from crypto/rand by New, private to that Stub.
 	SigningKey []byte
 	// AccessTokenLifetime is an AccessToken's lifetime when the caller sends
-	// no X-Token-Expire: whole seconds, within the header's own bounds.
+	// no X-Token-Expire: whole seconds within that header's bounds in the
+	// contract. Zero means the header's default there.
 	AccessTokenLifetime time.Duration
 	// MessagingTokenLifetime is a ccmessaging-token's lifetime: whole
-	// seconds, 1s to 24h.
+	// seconds, 1s to 24h. Zero means the contract's (x-default-lifetime).
 	MessagingTokenLifetime time.Duration
 	// Now is the stub's clock; nil means time.Now. Tests move it to expire
 	// tokens without waiting.
@@ -36,40 +42,81 @@ type Config struct {
 	Logger *slog.Logger
 }
 
-// Bounds of the lifetimes. The AccessToken's are X-Token-Expire's bounds in
-// the contract, so a configured default is always one a caller could ask for.
+// DefaultConfig returns the demo configuration: app key "demo-app-key"
+// with secret "demo-app-secret", channel "demo-channel" enabled and
+// "disabled-channel" disabled, and the contract's default lifetimes.
+func DefaultConfig() Config {
+	access, _ := accessLifetimes()
+	messaging, _ := apiserver.ApplyTokenResult{}.Lifetime()
+	return Config{
+		Apps:                   map[string]string{"demo-app-key": "demo-app-secret"},
+		Channels:               map[string]bool{"demo-channel": true, "disabled-channel": false},
+		AccessTokenLifetime:    access.def,
+		MessagingTokenLifetime: messaging,
+	}
+}
+
+// The stub's own bounds, which the contract does not state.
 const (
-	minAccessLifetime    = 60 * time.Second
-	maxAccessLifetime    = 86400 * time.Second
 	minMessagingLifetime = time.Second
 	maxMessagingLifetime = 24 * time.Hour
 	minSigningKeyLen     = 32
 	maxAppKeyLen         = 255 // a token stores the app key's length in one byte
 )
 
-//go:embed demo.yaml
-var demoYAML []byte
+// lifetimeRange is the bounds and the default of a lifetime.
+type lifetimeRange struct{ min, max, def time.Duration }
 
-// DefaultConfig returns the demo configuration, demo.yaml: app key
-// "demo-app-key" with secret "demo-app-secret", channel "demo-channel"
-// enabled and "disabled-channel" disabled, AccessTokens for 10 minutes and
-// ccmessaging-tokens for one hour.
-func DefaultConfig() Config {
-	var cfg Config
-	if err := applyYAML(&cfg, "demo.yaml", demoYAML); err != nil {
-		panic(err) // demo.yaml is part of the package; TestDefaultConfig proves it loads
+// expireParam is the header parameter of tokenByAkSk that asks for an
+// AccessToken's lifetime in seconds.
+const expireParam = "X-Token-Expire"
+
+// accessLifetimes reads an AccessToken's lifetimes from expireParam's
+// schema in the contract (minimum, maximum, default), so that a configured
+// default is always one a caller could ask for.
+func accessLifetimes() (lifetimeRange, error) {
+	var s *rules.Schema
+	for _, p := range contract.TokenByAkSk.Params {
+		if p.Name == expireParam {
+			s = p.Schema
+		}
 	}
-	return cfg
+	if s == nil || s.Minimum == nil || s.Maximum == nil || s.Default == "" {
+		return lifetimeRange{}, fmt.Errorf("server: the contract's %s of %s needs a minimum, a maximum and a default", expireParam, contract.OpTokenByAkSk)
+	}
+	def, err := strconv.ParseFloat(s.Default, 64)
+	if err != nil {
+		return lifetimeRange{}, fmt.Errorf("server: the contract's default of %s is not a number", expireParam)
+	}
+	seconds := func(f float64) time.Duration {
+		return time.Duration(math.Min(f, float64(math.MaxInt64/time.Second))) * time.Second
+	}
+	return lifetimeRange{min: seconds(*s.Minimum), max: seconds(*s.Maximum), def: seconds(def)}, nil
 }
 
-// validate checks every field, naming it as the config file does.
-func (c *Config) validate() error {
+// withDefaults fills the lifetimes left zero from the contract.
+func (c Config) withDefaults() (Config, lifetimeRange, error) {
+	access, err := accessLifetimes()
+	if err != nil {
+		return c, access, err
+	}
+	if c.AccessTokenLifetime == 0 {
+		c.AccessTokenLifetime = access.def
+	}
+	if c.MessagingTokenLifetime == 0 {
+		c.MessagingTokenLifetime, _ = apiserver.ApplyTokenResult{}.Lifetime()
+	}
+	return c, access, nil
+}
+
+// validate checks every field, naming it.
+func (c *Config) validate(access lifetimeRange) error {
 	return errors.Join(
-		fieldError("apps", checkApps(c.Apps)),
-		fieldError("channels", checkChannels(c.Channels)),
-		fieldError("signingKey", checkSigningKey(c.SigningKey)),
-		fieldError("accessTokenLifetime", checkLifetime(c.AccessTokenLifetime, minAccessLifetime, maxAccessLifetime)),
-		fieldError("messagingTokenLifetime", checkLifetime(c.MessagingTokenLifetime, minMessagingLifetime, maxMessagingLifetime)),
+		fieldError("Apps", checkApps(c.Apps)),
+		fieldError("Channels", checkChannels(c.Channels)),
+		fieldError("SigningKey", checkSigningKey(c.SigningKey)),
+		fieldError("AccessTokenLifetime", checkLifetime(c.AccessTokenLifetime, access.min, access.max)),
+		fieldError("MessagingTokenLifetime", checkLifetime(c.MessagingTokenLifetime, minMessagingLifetime, maxMessagingLifetime)),
 	)
 }
 

@@ -1,13 +1,12 @@
 package server
 
 import (
-	"encoding/base64"
 	"maps"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/aicc-kit/applytoken/gen/apiserver"
 )
 
 func TestDefaultConfig(t *testing.T) {
@@ -18,10 +17,20 @@ func TestDefaultConfig(t *testing.T) {
 	if want := map[string]bool{enabledChannel: true, offChannel: false}; !maps.Equal(cfg.Channels, want) {
 		t.Errorf("Channels %v; want %v", cfg.Channels, want)
 	}
-	if cfg.SigningKey != nil || cfg.AccessTokenLifetime != 600*time.Second || cfg.MessagingTokenLifetime != time.Hour {
-		t.Errorf("key %v, lifetimes %v and %v; want none, 10m and 1h", cfg.SigningKey, cfg.AccessTokenLifetime, cfg.MessagingTokenLifetime)
+	// The lifetimes are the contract's: X-Token-Expire's default, and
+	// ApplyTokenResult's x-default-lifetime.
+	access, err := accessLifetimes()
+	if err != nil {
+		t.Fatal(err)
 	}
-	if err := cfg.validate(); err != nil {
+	messaging, _ := apiserver.ApplyTokenResult{}.Lifetime()
+	if cfg.SigningKey != nil || cfg.AccessTokenLifetime != access.def || cfg.MessagingTokenLifetime != messaging {
+		t.Errorf("key %v, lifetimes %v and %v; want none, %v and %v", cfg.SigningKey, cfg.AccessTokenLifetime, cfg.MessagingTokenLifetime, access.def, messaging)
+	}
+	if access != (lifetimeRange{min: time.Minute, max: 24 * time.Hour, def: 10 * time.Minute}) {
+		t.Errorf("X-Token-Expire gives %+v; the contract says 60 to 86400, default 600", access)
+	}
+	if err := cfg.validate(access); err != nil {
 		t.Errorf("the demo does not validate: %v", err)
 	}
 	// Each call is a fresh copy: one caller's edit is not another's.
@@ -31,178 +40,41 @@ func TestDefaultConfig(t *testing.T) {
 	}
 }
 
-func TestLoadConfigFile(t *testing.T) {
-	key := base64.StdEncoding.EncodeToString([]byte(strings.Repeat("k", 32)))
-	for name, text := range map[string]string{
-		"c.yaml": "apps:\n  ci-key: ci-secret\nchannels:\n  sales: true\n  legacy: false\nsigningKey: " + key + "\naccessTokenLifetime: 15m\nmessagingTokenLifetime: 30m\n",
-		"c.json": `{"apps":{"ci-key":"ci-secret"},"channels":{"sales":true,"legacy":false},"signingKey":"` + key + `",` +
-			"\n\t" + `"accessTokenLifetime":"15m","messagingTokenLifetime":"30m"}`,
-	} {
-		t.Run(name, func(t *testing.T) {
-			cfg, err := LoadConfig(writeFile(t, name, text), nil)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if !maps.Equal(cfg.Apps, map[string]string{"ci-key": "ci-secret"}) {
-				t.Errorf("Apps %v; want the file's alone", cfg.Apps)
-			}
-			if !maps.Equal(cfg.Channels, map[string]bool{"sales": true, "legacy": false}) {
-				t.Errorf("Channels %v", cfg.Channels)
-			}
-			if string(cfg.SigningKey) != strings.Repeat("k", 32) {
-				t.Errorf("SigningKey %q", cfg.SigningKey)
-			}
-			if cfg.AccessTokenLifetime != 15*time.Minute || cfg.MessagingTokenLifetime != 30*time.Minute {
-				t.Errorf("lifetimes %v, %v", cfg.AccessTokenLifetime, cfg.MessagingTokenLifetime)
-			}
-		})
-	}
-}
-
-// TestLoadConfigKeepsWhatTheFileLeavesOut: a file of one field changes one.
-func TestLoadConfigKeepsWhatTheFileLeavesOut(t *testing.T) {
-	cfg, err := LoadConfig(writeFile(t, "c.yaml", "accessTokenLifetime: 2m\n"), nil)
+// TestZeroLifetimesAreTheContracts: a Config built in code may leave the
+// lifetimes out.
+func TestZeroLifetimesAreTheContracts(t *testing.T) {
+	s, err := New(Config{Apps: map[string]string{demoKey: demoSecret}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if cfg.AccessTokenLifetime != 2*time.Minute || !maps.Equal(cfg.Apps, DefaultConfig().Apps) || !maps.Equal(cfg.Channels, DefaultConfig().Channels) {
-		t.Errorf("got %+v", cfg)
-	}
-	if cfg, err := LoadConfig(writeFile(t, "empty.yaml", "# nothing\n"), nil); err != nil || !maps.Equal(cfg.Apps, DefaultConfig().Apps) {
-		t.Errorf("an empty file: %v, %+v", err, cfg)
+	want := DefaultConfig()
+	if s.vendor.accessLifetime != want.AccessTokenLifetime || s.vendor.messagingLifetime != want.MessagingTokenLifetime {
+		t.Errorf("lifetimes %v, %v; want %v, %v", s.vendor.accessLifetime, s.vendor.messagingLifetime, want.AccessTokenLifetime, want.MessagingTokenLifetime)
 	}
 }
 
-// TestLoadConfigFileErrors: a bad file fails with the field it is about,
-// and never with the secret it holds.
-func TestLoadConfigFileErrors(t *testing.T) {
-	const secretish = "s3cr3t-material-zzzzzzzzzzzzzzzzzzzzzzzzzzzzz"
-	for _, tc := range []struct {
-		name, text string
-		want       []string
-	}{
-		{"c.yaml", "apps:\n  a: b\nport: 80\n", []string{"line 3", `unknown field "port"`}},
-		{"c.json", `{"apps":{"a":"b"},"port":80}`, []string{`unknown field "port"`}},
-		{"c.yaml", "accessTokenLifetime: 5s\n", []string{"line 1", "accessTokenLifetime", "outside"}},
-		{"c.yaml", "accessTokenLifetime: 90.5s\n", []string{"accessTokenLifetime", "whole number of seconds"}},
-		{"c.json", `{"messagingTokenLifetime":"soon"}`, []string{"messagingTokenLifetime", "not a duration"}},
-		{"c.json", `{"messagingTokenLifetime":3600}`, []string{"messagingTokenLifetime"}},
-		{"c.yaml", "signingKey: " + secretish + "!\n", []string{"signingKey", "base64"}},
-		{"c.yaml", "signingKey: c2hvcnQ=\n", []string{"signingKey", "32 bytes"}},
-		{"c.yaml", "signingKey: [" + secretish + "]\n", []string{"signingKey"}},
-		{"c.yaml", "apps: {}\n", []string{"apps", "no app"}},
-		{"c.yaml", "apps:\n  key with space: " + secretish + "\n", []string{"apps", "visible ASCII"}},
-		{"c.yaml", "apps:\n  k: \"\"\n", []string{"apps", "empty secret"}},
-		{"c.yaml", "apps: [a, b]\n", []string{"line 1", "field apps"}},
-		{"c.yaml", "channels:\n  x: maybe\n", []string{"line 1", "field channels"}},
-		{"c.yaml", "channels:\n  \"\": true\n", []string{"channels", "empty"}},
-		{"c.yaml", "apps: {a: b}\napps: {c: d}\n", []string{"line 2", "apps"}},
-		{"c.yaml", "- a\n- b\n", []string{"mapping"}},
-		{"c.yaml", "apps: [\n", []string{"c.yaml"}},
-		{"c.json", `{"apps":`, []string{"c.json", "JSON"}},
-		{"c.json", `{} {}`, []string{"after the JSON object"}},
-	} {
-		t.Run(tc.name+"/"+tc.text, func(t *testing.T) {
-			_, err := LoadConfig(writeFile(t, tc.name, tc.text), nil)
-			if err == nil {
-				t.Fatal("loaded")
-			}
-			for _, w := range append(tc.want, tc.name) {
-				if !strings.Contains(err.Error(), w) {
-					t.Errorf("error %q does not say %q", err, w)
-				}
-			}
-			if strings.Contains(err.Error(), secretish) {
-				t.Errorf("error %q quotes the secret", err)
-			}
-		})
-	}
-	if _, err := LoadConfig(filepath.Join(t.TempDir(), "missing.yaml"), nil); err == nil || !strings.Contains(err.Error(), "missing.yaml") {
-		t.Errorf("a missing file: %v", err)
-	}
-}
-
-func TestLoadConfigEnvironment(t *testing.T) {
-	key := base64.StdEncoding.EncodeToString([]byte(strings.Repeat("e", 40)))
-	env := map[string]string{
-		"APPLYTOKEN_APP_KEY":                  "env-key",
-		"APPLYTOKEN_APP_SECRET":               "env-secret",
-		"APPLYTOKEN_CHANNELS":                 "sales, support=enabled,legacy=disabled",
-		"APPLYTOKEN_SIGNING_KEY":              key,
-		"APPLYTOKEN_ACCESS_TOKEN_LIFETIME":    "20m",
-		"APPLYTOKEN_MESSAGING_TOKEN_LIFETIME": "2h",
-	}
-	file := writeFile(t, "c.yaml", "apps: {file-key: file-secret}\naccessTokenLifetime: 15m\n")
-	cfg, err := LoadConfig(file, getenv(env))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !maps.Equal(cfg.Apps, map[string]string{"env-key": "env-secret"}) {
-		t.Errorf("Apps %v; want the environment's alone", cfg.Apps)
-	}
-	if !maps.Equal(cfg.Channels, map[string]bool{"sales": true, "support": true, "legacy": false}) {
-		t.Errorf("Channels %v", cfg.Channels)
-	}
-	if string(cfg.SigningKey) != strings.Repeat("e", 40) || cfg.AccessTokenLifetime != 20*time.Minute || cfg.MessagingTokenLifetime != 2*time.Hour {
-		t.Errorf("got %+v", cfg)
-	}
-	// Empty variables are unset ones.
-	if cfg, err := LoadConfig("", getenv(map[string]string{"APPLYTOKEN_APP_KEY": ""})); err != nil || !maps.Equal(cfg.Apps, DefaultConfig().Apps) {
-		t.Errorf("empty variables: %v, %v", err, cfg.Apps)
-	}
-}
-
-func TestLoadConfigEnvironmentErrors(t *testing.T) {
-	const secret = "do-not-print-me"
-	for _, tc := range []struct {
-		env  map[string]string
-		want string
-	}{
-		{map[string]string{"APPLYTOKEN_APP_KEY": "k"}, "APPLYTOKEN_APP_SECRET"},
-		{map[string]string{"APPLYTOKEN_APP_SECRET": secret}, "APPLYTOKEN_APP_KEY"},
-		{map[string]string{"APPLYTOKEN_APP_KEY": "a key", "APPLYTOKEN_APP_SECRET": secret}, "APPLYTOKEN_APP_KEY"},
-		{map[string]string{"APPLYTOKEN_CHANNELS": "a,,b"}, "APPLYTOKEN_CHANNELS"},
-		{map[string]string{"APPLYTOKEN_CHANNELS": "a=off"}, "APPLYTOKEN_CHANNELS"},
-		{map[string]string{"APPLYTOKEN_SIGNING_KEY": secret}, "APPLYTOKEN_SIGNING_KEY"},
-		{map[string]string{"APPLYTOKEN_ACCESS_TOKEN_LIFETIME": "1s"}, "APPLYTOKEN_ACCESS_TOKEN_LIFETIME"},
-		{map[string]string{"APPLYTOKEN_MESSAGING_TOKEN_LIFETIME": "48h"}, "APPLYTOKEN_MESSAGING_TOKEN_LIFETIME"},
-	} {
-		_, err := LoadConfig("", getenv(tc.env))
-		if err == nil || !strings.Contains(err.Error(), tc.want) {
-			t.Errorf("%v: error %v; want it to name %s", tc.env, err, tc.want)
-		}
-		if err != nil && strings.Contains(err.Error(), secret) {
-			t.Errorf("%v: error %q quotes the secret", tc.env, err)
-		}
-	}
-}
-
-// TestNewChecksConfig: a Config built in code is held to the file's rules.
+// TestNewChecksConfig: every field is checked, and the error names it.
 func TestNewChecksConfig(t *testing.T) {
 	for field, edit := range map[string]func(*Config){
-		"apps":                   func(c *Config) { c.Apps = nil },
-		"channels":               func(c *Config) { c.Channels[""] = true },
-		"signingKey":             func(c *Config) { c.SigningKey = []byte("short") },
-		"accessTokenLifetime":    func(c *Config) { c.AccessTokenLifetime = 0 },
-		"messagingTokenLifetime": func(c *Config) { c.MessagingTokenLifetime = 25 * time.Hour },
+		"Apps":                   func(c *Config) { c.Apps = nil },
+		"Apps ":                  func(c *Config) { c.Apps = map[string]string{"a key": "s"} },
+		"Apps  ":                 func(c *Config) { c.Apps = map[string]string{"k": ""} },
+		"Apps   ":                func(c *Config) { c.Apps = map[string]string{strings.Repeat("k", 256): "s"} },
+		"Channels":               func(c *Config) { c.Channels[""] = true },
+		"SigningKey":             func(c *Config) { c.SigningKey = []byte("short") },
+		"AccessTokenLifetime":    func(c *Config) { c.AccessTokenLifetime = 59 * time.Second },
+		"AccessTokenLifetime ":   func(c *Config) { c.AccessTokenLifetime = 86401 * time.Second },
+		"AccessTokenLifetime  ":  func(c *Config) { c.AccessTokenLifetime = 90500 * time.Millisecond },
+		"MessagingTokenLifetime": func(c *Config) { c.MessagingTokenLifetime = 25 * time.Hour },
 	} {
 		cfg := DefaultConfig()
 		edit(&cfg)
-		if _, err := New(cfg); err == nil || !strings.Contains(err.Error(), field) {
+		if _, err := New(cfg); err == nil || !strings.Contains(err.Error(), strings.TrimSpace(field)) {
 			t.Errorf("%s: New error %v; want it to name the field", field, err)
 		}
 	}
-}
-
-func writeFile(t *testing.T, name, text string) string {
-	t.Helper()
-	path := filepath.Join(t.TempDir(), name)
-	if err := os.WriteFile(path, []byte(text), 0o600); err != nil {
-		t.Fatal(err)
+	const secret = "do-not-print-me"
+	if _, err := New(Config{Apps: map[string]string{"a key": secret}}); err == nil || strings.Contains(err.Error(), secret) {
+		t.Errorf("error %v quotes the secret", err)
 	}
-	return path
-}
-
-func getenv(env map[string]string) func(string) string {
-	return func(k string) string { return env[k] }
 }

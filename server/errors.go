@@ -4,87 +4,82 @@ import (
 	"encoding/json"
 	"net/http"
 	"strconv"
+	"strings"
 
-	"github.com/aicc-kit/applytoken/gen"
+	"github.com/aicc-kit/applytoken/gen/apiserver"
+	"github.com/aicc-kit/applytoken/internal/rules"
 )
 
-// jsonContentType is the media type of every JSON answer: the vendor
-// documents the charset, and the generated encoders leave it out.
-const jsonContentType = "application/json; charset=UTF-8"
-
-// apiError is one answer with the contract's Error body. Its text is fixed
-// here, or built from names the contract itself uses, so that no answer
-// ever repeats what a caller sent or what failed inside.
-type apiError struct {
+// errorAnswer is an answer with the contract's Error body, encoded once.
+// Its text is the contract's example for the status, or fixed here, or
+// built from the contract's own words, so that no answer ever repeats what
+// a caller sent or what failed inside.
+type errorAnswer struct {
 	status int
-	code   string // errorCode
-	info   string // exceptionInfo
+	body   []byte // with the newline the generated encoders end with
 }
 
-// The errors the stub answers with. The wording follows the vendor's pages
-// where they have one, down to the 403's.
+func newErrorAnswer(status int, e apiserver.Error) errorAnswer {
+	b, _ := json.Marshal(e) // two strings: cannot fail
+	return errorAnswer{status, append(b, '\n')}
+}
+
+// The answers the contract has no example of: outside an operation (404,
+// 405), and a failure inside the stub.
 var (
-	errInvalidRequest = &apiError{http.StatusBadRequest, "invalid_request", "Incorrect request. Check the request path and parameters."}
-	errUnauthorized   = &apiError{http.StatusUnauthorized, "unauthorized", "Unauthorized operation. Check whether you have purchased related services and the status of your account."}
-	errInvalidClient  = &apiError{http.StatusUnauthorized, "invalid_client", "Unauthorized operation. Check the app key and app secret."}
-	errInvalidToken   = &apiError{http.StatusForbidden, "invalid_token", "auth fail! illegal or expired token info. please apply or refresh the access token from the server!"}
-	errNotFound       = &apiError{http.StatusNotFound, "not_found", "The requested content is not found. Check the request path."}
-	errMethod         = &apiError{http.StatusMethodNotAllowed, "method_not_allowed", "The method is not allowed on this path. Use POST."}
-	errTooLarge       = &apiError{http.StatusRequestEntityTooLarge, "payload_too_large", "The request body is larger than " + strconv.Itoa(maxBody) + " bytes."}
-	errBusiness       = &apiError{http.StatusInternalServerError, "business_failure", "Business failure. Check the values of parameters in the request."}
-	errInternal       = &apiError{http.StatusInternalServerError, "internal_error", "Internal error. Try again later."}
+	errNotFound = newErrorAnswer(http.StatusNotFound, apiserver.Error{ErrorCode: "not_found", ExceptionInfo: "The requested content is not found. Check the request path."})
+	errInternal = newErrorAnswer(http.StatusInternalServerError, apiserver.Error{ErrorCode: "internal_error", ExceptionInfo: "Internal error. Try again later."})
 )
 
-// badRequest is a 400 that says which part of the request is wrong, in the
-// contract's words (see invalidRequest).
-func badRequest(err error) *apiError {
-	reason := "the request does not match the contract"
-	if ir, ok := err.(*invalidRequest); ok {
-		reason = ir.reason
-	}
-	return &apiError{http.StatusBadRequest, errInvalidRequest.code,
-		"Incorrect request: " + reason + ". Check the request path and parameters."}
+func errMethod(allow string) errorAnswer {
+	return newErrorAnswer(http.StatusMethodNotAllowed, apiserver.Error{ErrorCode: "method_not_allowed", ExceptionInfo: "The method is not allowed on this path. Use " + allow + "."})
 }
 
-// faultError is the answer FailNext arms for status, which New has
-// checked against the operation's documented statuses.
-func faultError(op operation, status int) *apiError {
-	switch status {
-	case http.StatusBadRequest:
-		return errInvalidRequest
-	case http.StatusUnauthorized:
-		if op == opTokenByAkSk {
-			return errInvalidClient
+// answer returns op's Error answer for status; op may be nil, for a hook
+// called outside an operation.
+func (op *operation) answer(status int) errorAnswer {
+	if op != nil {
+		if a, ok := op.answers[status]; ok {
+			return a
 		}
-		return errUnauthorized
-	case http.StatusForbidden:
-		return errInvalidToken
-	case http.StatusNotFound:
-		return errNotFound
-	case http.StatusRequestEntityTooLarge:
-		return errTooLarge
 	}
-	return errInternal
+	return newErrorAnswer(status, errorBody(nil, status))
 }
 
-func (e *apiError) body() gen.Error {
-	return gen.Error{ErrorCode: e.code, ExceptionInfo: e.info}
+// errorBody returns the Error body the contract shows for op's answer
+// with status: that answer's example, or a fixed text when it has none
+// (or op is nil).
+func errorBody(op *rules.Operation, status int) apiserver.Error {
+	if op != nil {
+		if resp := op.Response(status); resp != nil && resp.Example != "" {
+			var e apiserver.Error
+			if json.Unmarshal([]byte(resp.Example), &e) == nil && e.ErrorCode != "" && e.ExceptionInfo != "" {
+				return e
+			}
+		}
+	}
+	text := http.StatusText(status)
+	return apiserver.Error{ErrorCode: strings.ToLower(strings.ReplaceAll(text, " ", "_")), ExceptionInfo: text + "."}
 }
 
-// writeError answers with e for op, unless an answer has already begun,
-// with the headers the contract requires beside that status.
-func writeError(w http.ResponseWriter, op operation, e *apiError) {
+// badRequest is the 400 for a broken rule: the contract's errorCode, and a
+// text that names the rule in the contract's words (a Violation never
+// quotes the request).
+func (op *operation) badRequest(v *rules.Violation) errorAnswer {
+	e := op.errors[http.StatusBadRequest]
+	e.ExceptionInfo = "Incorrect request: " + v.Error() + ". Check the request path and parameters."
+	return newErrorAnswer(http.StatusBadRequest, e)
+}
+
+// writeError answers a, unless an answer has already begun. The
+// responseWriter adds the headers the contract documents for the status.
+func writeError(w http.ResponseWriter, a errorAnswer) {
 	if rw, ok := w.(*responseWriter); ok && rw.wroteHeader {
 		return
 	}
-	body, _ := json.Marshal(e.body()) // two strings: cannot fail
-	body = append(body, '\n')
 	h := w.Header()
 	h.Set("Content-Type", jsonContentType)
-	h.Set("Content-Length", strconv.Itoa(len(body)))
-	if e.status == http.StatusUnauthorized && op == opApplyToken {
-		h.Set("WWW-Authenticate", "Bearer")
-	}
-	w.WriteHeader(e.status)
-	w.Write(body)
+	h.Set("Content-Length", strconv.Itoa(len(a.body)))
+	w.WriteHeader(a.status)
+	w.Write(a.body)
 }

@@ -5,25 +5,26 @@ import (
 	"sync/atomic"
 )
 
-// faults holds the failures armed by Stub.FailNext, in order, per operation.
+// faults holds the failures armed by Stub.FailNext, in order, per
+// operationId.
 type faults struct {
 	armed atomic.Int64 // how many are queued, so the common case takes no lock
 	mu    sync.Mutex
-	queue map[operation][]int
+	queue map[string][]int
 }
 
-func (f *faults) push(op operation, status int) {
+func (f *faults) push(op string, status int) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	if f.queue == nil {
-		f.queue = map[operation][]int{}
+		f.queue = map[string][]int{}
 	}
 	f.queue[op] = append(f.queue[op], status)
 	f.armed.Add(1)
 }
 
 // take removes and returns the next failure armed for op.
-func (f *faults) take(op operation) (status int, ok bool) {
+func (f *faults) take(op string) (status int, ok bool) {
 	if f.armed.Load() == 0 {
 		return 0, false
 	}

@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/aicc-kit/applytoken/gen/contract"
 	"github.com/aicc-kit/applytoken/internal/battery"
 	"github.com/aicc-kit/applytoken/internal/spectest"
 	"github.com/aicc-kit/applytoken/openapi"
@@ -20,7 +21,7 @@ import (
 
 // The fuzz targets drive the Stub in-process, one request per input, and
 // hold every answer to the contract: no panic and no internal failure
-// (nothing logged at Error), a status the operation documents (or 413),
+// (nothing logged at Error), a status the operation documents,
 // and an answer that validates against the spec. Their seed corpus in
 // testdata/fuzz is every battery case of the operation (see
 // TestFuzzSeedCorpus); `make fuzz` runs each for FUZZTIME.
@@ -69,11 +70,9 @@ func newFuzzStub(f *testing.F) *fuzzStub {
 		f.Fatal(err)
 	}
 	fz.stub = stub
-	fz.access = stub.signer.issue(purposeAccess, demoKey, accessSubject, now.Add(time.Hour))
-	for path, rt := range stub.routes {
-		for _, op := range rt.ops {
-			fz.statuses[path] = append(slices.Clone(rt.statuses[op]), http.StatusRequestEntityTooLarge)
-		}
+	fz.access = stub.vendor.signer.issue(purposeAccess, demoKey, accessSubject, now.Add(time.Hour))
+	for _, op := range openapi.Operations() {
+		fz.statuses[op.Path] = op.Statuses()
 	}
 	return fz
 }
@@ -104,7 +103,7 @@ func (fz *fuzzStub) check(t *testing.T, path string, body []byte, header map[str
 	if resp.StatusCode == http.StatusInternalServerError {
 		var e struct{ ErrorCode string }
 		json.Unmarshal(answer, &e)
-		if path != openapi.ApplyTokenPath || e.ErrorCode != errBusiness.code {
+		if path != openapi.ApplyTokenPath || e.ErrorCode != errorBody(contract.ApplyToken, 500).ErrorCode {
 			t.Fatalf("500 %s: only applyToken's business failure (an unknown channelId) may answer 500", answer)
 		}
 	}

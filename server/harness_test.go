@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/aicc-kit/applytoken/gen/contract"
 	"github.com/aicc-kit/applytoken/internal/fakeclock"
 	"github.com/aicc-kit/applytoken/internal/spectest"
 	"github.com/aicc-kit/applytoken/internal/stubproc"
@@ -26,6 +27,9 @@ type harness struct {
 	clock *fakeclock.Clock
 	log   *stubproc.Buffer
 }
+
+// maxBody is the contract's cap on a request body (x-max-body-bytes).
+var maxBody = int(contract.ApplyToken.Body.MaxBytes)
 
 // Names the table tests use beside the demo configuration.
 const (
@@ -154,11 +158,11 @@ func mustJSON(v any) []byte {
 	return b
 }
 
-// errorBody decodes an Error answer.
-func errorBody(t testing.TB, body []byte) (code, info string) {
-	t.Helper()
+// readError decodes an Error answer.
+func readError(t testing.TB, body []byte) (code, info string) {
 	var e struct{ ErrorCode, ExceptionInfo string }
 	if err := json.Unmarshal(body, &e); err != nil {
+		t.Helper()
 		t.Fatalf("not an Error body: %v: %s", err, body)
 	}
 	return e.ErrorCode, e.ExceptionInfo

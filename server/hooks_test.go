@@ -9,7 +9,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/aicc-kit/applytoken/gen"
+	"github.com/aicc-kit/applytoken/gen/apiserver"
 )
 
 // TestErrorHooksWriteTheErrorBody drives each hook the generated code
@@ -37,7 +37,7 @@ func TestErrorHooksWriteTheErrorBody(t *testing.T) {
 			if strings.Contains(rec.Body.String(), canary) {
 				t.Errorf("the answer repeats the error: %s", rec.Body)
 			}
-			errorBody(t, rec.Body.Bytes())
+			readError(t, rec.Body.Bytes())
 		})
 	}
 	t.Run("no second answer", func(t *testing.T) {
@@ -90,7 +90,7 @@ func TestPanicAfterTheAnswerBegan(t *testing.T) {
 				w.WriteHeader(http.StatusOK)
 			}
 			func() {
-				defer s.recoverPanic(w, httptest.NewRequest(http.MethodPost, "/", nil), &exchange{})
+				defer s.recoverPanic(w, httptest.NewRequest(http.MethodPost, "/", nil))
 				panic(tc.value)
 			}()
 			return nil
@@ -101,15 +101,42 @@ func TestPanicAfterTheAnswerBegan(t *testing.T) {
 	}
 }
 
-// TestApplyTokenOutsideServeHTTP: without the credentials ServeHTTP
-// checked, the operation trusts nobody.
-func TestApplyTokenOutsideServeHTTP(t *testing.T) {
-	s := newHarness(t).stub
-	resp, err := s.ApplyToken(context.Background(), gen.ApplyTokenRequestObject{Body: &gen.ApplyTokenRequest{
-		UserId: "u", UserName: "n", ChannelId: enabledChannel, Locale: "en",
-	}})
-	if _, ok := resp.(gen.ApplyToken401JSONResponse); !ok || err != nil {
-		t.Errorf("got %T, %v; want a 401", resp, err)
+// TestVendorCalledDirectly: the vendor takes everything from its request
+// objects, so a direct call answers as it would behind the chain.
+func TestVendorCalledDirectly(t *testing.T) {
+	h := newHarness(t)
+	v := h.stub.vendor
+	resp, err := v.ApplyToken(context.Background(), apiserver.ApplyTokenRequestObject{
+		Params: apiserver.ApplyTokenParams{XAppKey: demoKey},
+		Body:   &apiserver.ApplyTokenRequest{UserID: "u", UserName: "n", ChannelID: enabledChannel, Locale: "en"},
+	})
+	ok, isOK := resp.(apiserver.ApplyToken200JSONResponse)
+	if err != nil || !isOK || ok.Body.Token == "" || ok.Body.ResultCode != apiserver.ResultCodeSuccess {
+		t.Fatalf("ApplyToken: %#v, %v; want a 200 with a token", resp, err)
+	}
+	if v.signer.verify(purposeMessaging, demoKey, ok.Body.Token, h.clock.Now()) != nil {
+		t.Error("the token is not the demo app's ccmessaging-token")
+	}
+	expire := int32(60)
+	resp2, err := v.TokenByAkSk(context.Background(), apiserver.TokenByAkSkRequestObject{
+		Params: apiserver.TokenByAkSkParams{XTokenExpire: &expire},
+		Body:   &apiserver.AccessTokenRequest{AppKey: demoKey, AppSecret: demoSecret},
+	})
+	access, isOK := resp2.(apiserver.TokenByAkSk200JSONResponse)
+	if err != nil || !isOK || access.Body.Expires != "60" || !v.accessGranted(demoKey, access.Body.AccessToken) {
+		t.Fatalf("TokenByAkSk: %#v, %v; want a 200 with a 60s AccessToken", resp2, err)
+	}
+	for name, req := range map[string]apiserver.TokenByAkSkRequestObject{
+		"no body":      {},
+		"59 seconds":   {Params: apiserver.TokenByAkSkParams{XTokenExpire: new(int32(59))}, Body: &apiserver.AccessTokenRequest{AppKey: demoKey, AppSecret: demoSecret}},
+		"wrong secret": {Body: &apiserver.AccessTokenRequest{AppKey: demoKey, AppSecret: "x"}},
+		"unknown key":  {Body: &apiserver.AccessTokenRequest{AppKey: "x", AppSecret: demoSecret}},
+	} {
+		if resp, err := v.TokenByAkSk(context.Background(), req); err != nil {
+			t.Errorf("%s: %v", name, err)
+		} else if _, isOK := resp.(apiserver.TokenByAkSk200JSONResponse); isOK {
+			t.Errorf("%s: a 200", name)
+		}
 	}
 }
 

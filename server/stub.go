@@ -1,95 +1,73 @@
 package server
 
 import (
+	"context"
 	"crypto/rand"
 	"fmt"
 	"log/slog"
 	"maps"
 	"net/http"
+	"net/url"
+	"path"
 	"slices"
+	"strings"
+	"sync"
 	"time"
 
-	"github.com/aicc-kit/applytoken/gen"
-	"github.com/aicc-kit/applytoken/openapi"
+	"github.com/aicc-kit/applytoken/gen/apiserver"
+	"github.com/aicc-kit/applytoken/gen/contract"
+	"github.com/aicc-kit/applytoken/internal/rules"
 )
 
-// Stub is the applyToken stub: an http.Handler that serves the contract,
-// and the gen.StrictServerInterface behind it. Its methods are safe for
-// concurrent use, including the run-time controls SetChannel and FailNext.
+// Stub is the applyToken stub, an http.Handler. Its methods are safe for
+// concurrent use, including the run-time controls.
 type Stub struct {
-	apps              map[string]string // read-only after New
-	channels          *channels
-	signer            *signer
-	faults            faults
-	routes            map[string]*route
-	validator         requestValidator
-	handler           http.Handler // the generated ServeMux and strict handler, around this Stub
-	now               func() time.Time
-	log               *slog.Logger
-	access            [len(operationIDs)]accessHandler // the log's, per operation
-	accessLifetime    time.Duration
-	messagingLifetime time.Duration
+	vendor  *vendor
+	ops     map[string]*operation // by operationId
+	handler http.Handler          // the generated router, behind the chain
+	faults  faults
+	log     *slog.Logger
 }
-
-var _ gen.StrictServerInterface = (*Stub)(nil)
 
 // New returns a Stub serving cfg, or an error naming the field of cfg that
 // is wrong.
-func New(cfg Config) (*Stub, error) {
-	if err := cfg.validate(); err != nil {
+func New(cfg Config) (*Stub, error) { return newStub(cfg, contract.Operations) }
+
+// newStub is New for tests: they serve variants of the contract's
+// operations, and add strict middlewares around the vendor.
+func newStub(cfg Config, ops []*rules.Operation, middlewares ...apiserver.StrictMiddlewareFunc) (*Stub, error) {
+	cfg, access, err := cfg.withDefaults()
+	if err != nil {
+		return nil, err
+	}
+	if err := cfg.validate(access); err != nil {
 		return nil, fmt.Errorf("server: config: %w", err)
 	}
-	doc, err := openapi.Load()
-	if err != nil {
-		return nil, err
-	}
-	routes, err := newRoutes(doc)
-	if err != nil {
-		return nil, err
-	}
-	oracle, err := newKinValidator(doc)
-	if err != nil {
-		return nil, err
-	}
-	validator := newCompiledValidator(oracle)
-	key := cfg.SigningKey
+	key := slices.Clone(cfg.SigningKey)
 	if key == nil {
 		key = make([]byte, 32)
 		rand.Read(key)
 	}
-	s := &Stub{
-		apps:              maps.Clone(cfg.Apps),
-		channels:          newChannels(cfg.Channels),
-		signer:            newSigner(slices.Clone(key)),
-		routes:            routes,
-		validator:         validator,
-		now:               cfg.Now,
-		log:               cfg.Logger,
-		accessLifetime:    cfg.AccessTokenLifetime,
-		messagingLifetime: cfg.MessagingTokenLifetime,
+	cfg.Apps = maps.Clone(cfg.Apps)
+	if cfg.Now == nil {
+		cfg.Now = time.Now
 	}
-	if s.now == nil {
-		s.now = time.Now
-	}
+	s := &Stub{ops: map[string]*operation{}, log: cfg.Logger}
 	if s.log == nil {
 		s.log = slog.Default()
 	}
-	s.access = accessHandlers(s.log.Handler(), routes)
-	strict := gen.NewStrictHandlerWithOptions(s, nil, gen.StrictHTTPServerOptions{
-		RequestErrorHandlerFunc:  s.requestError,
-		ResponseErrorHandlerFunc: s.responseError,
-	})
-	s.handler = gen.HandlerWithOptions(strict, gen.StdHTTPServerOptions{
-		BaseRouter:       http.NewServeMux(),
-		ErrorHandlerFunc: s.requestError,
-	})
-	return s, nil
-}
-
-// NewHandler is New for callers that need only the http.Handler.
-func NewHandler(cfg Config) (http.Handler, error) {
-	s, err := New(cfg)
-	if err != nil {
+	for _, op := range ops {
+		if s.ops[op.ID], err = newOperation(op, s.log.Handler()); err != nil {
+			return nil, err
+		}
+	}
+	if s.vendor, err = newVendor(cfg, access, key, s.ops); err != nil {
+		return nil, err
+	}
+	strict := apiserver.NewStrictHandlerWithOptions(s.vendor,
+		append(middlewares, s.noteAppKey),
+		apiserver.StrictHTTPServerOptions{RequestErrorHandlerFunc: s.requestError, ResponseErrorHandlerFunc: s.responseError})
+	if s.handler, err = s.routes(strict); err != nil {
 		return nil, err
 	}
 	return s, nil
@@ -98,47 +76,104 @@ func NewHandler(cfg Config) (http.Handler, error) {
 // SetChannel configures channel id, enabled or disabled, from the next
 // request on.
 func (s *Stub) SetChannel(id string, enabled bool) {
-	s.channels.put(id, enabled)
+	s.vendor.channels.put(id, enabled)
 }
 
-// FailNext makes the next call of op, an operationId ("tokenByAkSk" or
-// "applyToken"), answer status with the Error body, whatever the request.
-// Calls queue up: two calls fail the next two requests. status must be an
-// error status the contract documents for op, so that even a fault keeps
-// to the contract; this is the only way to see tokenByAkSk's 500.
+// FailNext makes the next call of op, an operationId of the contract
+// ("tokenByAkSk" or "applyToken"), answer status whatever the request,
+// with the Error body of the contract's example for that status and the
+// headers it documents beside it. status must be an error status the
+// contract documents for op, so that even a fault keeps to the contract.
+// Calls queue up: two calls fail the next two requests.
 func (s *Stub) FailNext(op string, status int) error {
-	o, ok := operationByID(op)
+	o, ok := s.ops[op]
 	if !ok {
-		return fmt.Errorf("server: FailNext: unknown operation %q; want tokenByAkSk or applyToken", op)
+		return fmt.Errorf("server: FailNext: unknown operation %q; the contract has %s", op, strings.Join(slices.Sorted(maps.Keys(s.ops)), ", "))
 	}
-	documented := s.statuses(o)
-	if status < 400 || !slices.Contains(documented, status) {
-		return fmt.Errorf("server: FailNext: %s documents no error status %d; it documents %v", op, status, documented)
+	if _, ok := o.answers[status]; !ok {
+		return fmt.Errorf("server: FailNext: %s documents no error status %d; it documents %v", op, status, o.Statuses())
 	}
-	s.faults.push(o, status)
+	s.faults.push(op, status)
 	return nil
 }
 
-func (s *Stub) statuses(op operation) []int {
-	for _, rt := range s.routes {
-		if st, ok := rt.statuses[op]; ok {
-			return st
+// ServeHTTP answers one request: recovery from panics and the access log
+// around the route (chain.go). A path not spelled as the contract would
+// spell it is a 404 before any router sees it.
+func (s *Stub) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	start := time.Now()
+	rw := writers.Get().(*responseWriter)
+	*rw = responseWriter{ResponseWriter: w}
+	defer s.done(rw, r, start)
+	defer s.recoverPanic(rw, r)
+	if !asSpelled(r.URL) {
+		writeError(rw, errNotFound)
+		return
+	}
+	s.handler.ServeHTTP(rw, r)
+}
+
+// writers pools the per-request responseWriter: nothing holds one once
+// ServeHTTP returns.
+var writers = sync.Pool{New: func() any { return new(responseWriter) }}
+
+func (s *Stub) done(rw *responseWriter, r *http.Request, start time.Time) {
+	s.logAccess(r, rw, start)
+	*rw = responseWriter{}
+	writers.Put(rw)
+}
+
+// asSpelled reports whether u's path is one the contract could spell: as
+// sent, with no percent-encoding net/http has decoded, and clean.
+// http.ServeMux would answer any other with a 301 to the clean path, an
+// answer the contract does not have, and a percent-encoded spelling of a
+// known path is not that path (docs/architecture.md, "The status table").
+func asSpelled(u *url.URL) bool {
+	p := u.Path
+	return u.RawPath == "" && p != "" && p[0] == '/' && path.Clean(p) == p
+}
+
+func (s *Stub) opAt(method, path string) *operation {
+	for _, op := range s.ops {
+		if op.Method == method && op.Path == path {
+			return op
 		}
 	}
 	return nil
 }
 
-// requestError is the generated code's hook for a request it cannot bind.
-// Validation has run before it, so this is a second line of defence. Only
-// the error's type is logged: its text may quote what the caller sent.
+// noteAppKey gives the access log the app key of a tokenByAkSk request
+// object, once it is known to be a configured one. (applyToken's is noted
+// by authenticate.)
+func (s *Stub) noteAppKey(f apiserver.StrictHandlerFunc, operationID string) apiserver.StrictHandlerFunc {
+	if !strings.EqualFold(operationID, contract.OpTokenByAkSk) {
+		return f
+	}
+	return func(ctx context.Context, w http.ResponseWriter, r *http.Request, request any) (any, error) {
+		if req, ok := request.(apiserver.TokenByAkSkRequestObject); ok && req.Body != nil {
+			if rw, ok := w.(*responseWriter); ok && s.vendor.knows(req.Body.AppKey) {
+				rw.appKey = req.Body.AppKey
+			}
+		}
+		return f(ctx, w, r, request)
+	}
+}
+
+// requestError is the generated code's hook for a request it cannot bind,
+// such as a header parameter sent twice. Only the error's type is logged:
+// its text may quote what the caller sent.
 func (s *Stub) requestError(w http.ResponseWriter, r *http.Request, err error) {
 	s.log.LogAttrs(r.Context(), slog.LevelDebug, "request not bound", slog.String("error", fmt.Sprintf("%T", err)))
-	writeError(w, exchangeFrom(r.Context()).op, errInvalidRequest)
+	var op *operation
+	if rw, ok := w.(*responseWriter); ok {
+		op = rw.op
+	}
+	writeError(w, op.answer(http.StatusBadRequest))
 }
 
 // responseError is the generated code's hook for an operation that failed
 // or an answer that could not be written.
 func (s *Stub) responseError(w http.ResponseWriter, r *http.Request, err error) {
 	s.log.LogAttrs(r.Context(), slog.LevelError, "answer failed", slog.String("error", err.Error()))
-	writeError(w, exchangeFrom(r.Context()).op, errInternal)
+	writeError(w, errInternal)
 }

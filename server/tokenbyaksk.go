@@ -2,10 +2,12 @@ package server
 
 import (
 	"context"
+	"net/http"
 	"strconv"
 	"time"
 
-	"github.com/aicc-kit/applytoken/gen"
+	"github.com/aicc-kit/applytoken/gen/apiserver"
+	"github.com/aicc-kit/applytoken/gen/contract"
 )
 
 // The fixed fields of an AccessToken answer, as the vendor's guides show
@@ -18,35 +20,28 @@ const (
 // TokenByAkSk trades an app key and secret for an AccessToken that lives
 // X-Token-Expire seconds, or the configured default. An unknown key and a
 // wrong secret get the same 401, so the answer does not tell which.
-func (s *Stub) TokenByAkSk(ctx context.Context, req gen.TokenByAkSkRequestObject) (gen.TokenByAkSkResponseObject, error) {
+func (v *vendor) TokenByAkSk(_ context.Context, req apiserver.TokenByAkSkRequestObject) (apiserver.TokenByAkSkResponseObject, error) {
+	errs := v.errors[contract.OpTokenByAkSk]
 	if req.Body == nil {
-		return gen.TokenByAkSk400JSONResponse(errInvalidRequest.body()), nil
+		return apiserver.TokenByAkSk400JSONResponse(errs[http.StatusBadRequest]), nil
 	}
-	lifetime := s.accessLifetime
+	lifetime := v.accessLifetime
 	if p := req.Params.XTokenExpire; p != nil {
 		lifetime = time.Duration(*p) * time.Second
-		if checkLifetime(lifetime, minAccessLifetime, maxAccessLifetime) != nil {
-			return gen.TokenByAkSk400JSONResponse(errInvalidRequest.body()), nil // validation has said so already
+		if lifetime < v.accessLifetimes.min || lifetime > v.accessLifetimes.max {
+			return apiserver.TokenByAkSk400JSONResponse(errs[http.StatusBadRequest]), nil // the rules have said so already
 		}
 	}
 	appKey := req.Body.AppKey
-	if _, known := s.apps[appKey]; known {
-		exchangeFrom(ctx).appKey = appKey // for the log, refused or not
+	if !v.secretMatches(appKey, req.Body.AppSecret) {
+		return apiserver.TokenByAkSk401JSONResponse(errs[http.StatusUnauthorized]), nil
 	}
-	if !s.secretMatches(appKey, req.Body.AppSecret) {
-		return gen.TokenByAkSk401JSONResponse(errInvalidClient.body()), nil
-	}
-	now := s.now()
-	return gen.TokenByAkSk200JSONResponse{
-		Body: gen.AccessTokenResult{
-			AccessToken: s.signer.issue(purposeAccess, appKey, accessSubject, now.Add(lifetime)),
-			ApplyType:   gen.ApplyTypeBearer,
-			CreateTime:  strconv.FormatInt(now.Unix(), 10),
-			Expires:     strconv.FormatInt(int64(lifetime/time.Second), 10),
-			Scope:       new(accessScope),
-			AppKey:      new(appKey),
-			UserID:      new(accessSubject),
-		},
-		Headers: gen.TokenByAkSk200ResponseHeaders{CacheControl: "no-store"},
-	}, nil
+	now := v.now()
+	result := v.accessResult
+	result.AccessToken = v.signer.issue(purposeAccess, appKey, accessSubject, now.Add(lifetime))
+	result.ApplyType = apiserver.ApplyTypeBearer
+	result.CreateTime = strconv.FormatInt(now.Unix(), 10)
+	result.Scope, result.AppKey, result.UserID = new(accessScope), new(appKey), new(accessSubject)
+	result.SetLifetime(lifetime)
+	return apiserver.TokenByAkSk200JSONResponse{Body: result}, nil
 }

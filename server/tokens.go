@@ -24,20 +24,22 @@ const (
 // A token is the base64url (unpadded) text of
 //
 //	purpose(1) | expiry(8, Unix seconds, big-endian) | nonce(12) |
-//	len(appKey)(1) | appKey | subject | HMAC-SHA256(label | all before it)(32)
+//	len(appKey)(1) | appKey | SHA-256(subject)[:16] | HMAC-SHA256(label | all before it)(32)
 //
 // Everything a check needs is in the token, so nothing is stored per token
 // and stubs that share a key accept each other's tokens. The random nonce
 // keeps two tokens issued in the same second for the same subject apart.
+// The subject is kept as a digest, so that a token's size depends on no
+// bound of the contract (docs/architecture.md, "Tokens").
 const (
-	nonceLen      = 12
-	macLen        = sha256.Size
-	headerLen     = 1 + 8 + nonceLen + 1
-	minTokenLen   = headerLen + macLen
-	maxSubjectLen = 128 // a userId of 32 characters, each up to 4 bytes of UTF-8
+	nonceLen    = 12
+	digestLen   = 16
+	macLen      = sha256.Size
+	headerLen   = 1 + 8 + nonceLen + 1
+	minTokenLen = headerLen + digestLen + macLen
 	// maxTokenText bounds the text a check decodes, so a hostile header
 	// costs nothing to reject.
-	maxTokenText = (minTokenLen + maxAppKeyLen + maxSubjectLen) * 4 / 3
+	maxTokenText = (minTokenLen + maxAppKeyLen + 2) / 3 * 4
 )
 
 // tokenLabel separates these signatures from any other use of the key.
@@ -56,7 +58,7 @@ type signer struct {
 // it spares every request the key schedule and every allocation.
 type macState struct {
 	mac  hash.Hash
-	raw  [maxTokenText]byte
+	raw  [maxTokenText]byte // a token's bytes, decoded or to encode
 	sum  [macLen]byte
 	text [maxTokenText + 4]byte // a token's text, as issue encodes it
 }
@@ -69,9 +71,6 @@ func newSigner(key []byte) *signer {
 
 // issue returns a token for appKey and subject that expires at exp.
 func (s *signer) issue(p purpose, appKey, subject string, exp time.Time) string {
-	if len(subject) > maxSubjectLen {
-		subject = subject[:maxSubjectLen] // the contract bounds userId far below this
-	}
 	st := s.states.Get().(*macState)
 	defer s.states.Put(st)
 	// Built in the pooled scratch space, so that the token's text is the
@@ -82,7 +81,8 @@ func (s *signer) issue(p purpose, appKey, subject string, exp time.Time) string 
 	rand.Read(buf[9 : 9+nonceLen]) // never fails (crypto/rand, Go 1.24+)
 	buf = append(buf, byte(len(appKey)))
 	buf = append(buf, appKey...)
-	buf = append(buf, subject...)
+	digest := sha256.Sum256([]byte(subject))
+	buf = append(buf, digest[:digestLen]...)
 	buf = st.sign(buf, buf)
 	n := base64.RawURLEncoding.EncodedLen(len(buf))
 	if n > len(st.text) {
@@ -112,7 +112,7 @@ func (s *signer) verify(p purpose, appKey, token string, now time.Time) error {
 	keyLen := int(body[headerLen-1])
 	switch {
 	case purpose(body[0]) != p,
-		len(body) < headerLen+keyLen,
+		len(body) != headerLen+keyLen+digestLen,
 		string(body[headerLen:headerLen+keyLen]) != appKey,
 		now.Unix() >= int64(binary.BigEndian.Uint64(body[1:9])):
 		return errBadToken

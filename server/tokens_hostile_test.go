@@ -11,7 +11,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/aicc-kit/applytoken/gen"
+	"github.com/aicc-kit/applytoken/gen/apiserver"
 	"github.com/aicc-kit/applytoken/openapi"
 )
 
@@ -85,10 +85,10 @@ func TestForeignTokensRefused(t *testing.T) {
 		want(t, apply(t, h, demoKey, messaging), 403, "a ccmessaging-token as the AccessToken")
 		// No operation of the contract takes a ccmessaging-token, so the
 		// reverse is proved on the check every such call would make.
-		if h.stub.signer.verify(purposeMessaging, demoKey, own, h.clock.Now()) == nil {
+		if h.stub.vendor.signer.verify(purposeMessaging, demoKey, own, h.clock.Now()) == nil {
 			t.Error("an AccessToken passes as a ccmessaging-token")
 		}
-		if h.stub.signer.verify(purposeMessaging, demoKey, messaging, h.clock.Now()) != nil {
+		if h.stub.vendor.signer.verify(purposeMessaging, demoKey, messaging, h.clock.Now()) != nil {
 			t.Error("the ccmessaging-token itself does not pass")
 		}
 	})
@@ -124,23 +124,26 @@ func TestTokensUniqueUnderLoad(t *testing.T) {
 	var wg sync.WaitGroup
 	for g := range goroutines {
 		wg.Go(func() {
-			ctx := withExchange(context.Background(), &exchange{appKey: demoKey})
-			apply := gen.ApplyTokenRequestObject{Body: &gen.ApplyTokenRequest{UserId: "user-0001", UserName: "Alice", ChannelId: enabledChannel, Locale: "en"}}
-			login := gen.TokenByAkSkRequestObject{Body: &gen.AccessTokenRequest{AppKey: demoKey, AppSecret: demoSecret}}
+			ctx := context.Background()
+			apply := apiserver.ApplyTokenRequestObject{
+				Params: apiserver.ApplyTokenParams{XAppKey: demoKey},
+				Body:   &apiserver.ApplyTokenRequest{UserID: "user-0001", UserName: "Alice", ChannelID: enabledChannel, Locale: "en"},
+			}
+			login := apiserver.TokenByAkSkRequestObject{Body: &apiserver.AccessTokenRequest{AppKey: demoKey, AppSecret: demoSecret}}
 			local := make([]string, 0, each)
 			for i := range each {
 				var tok string
 				if i%2 == 0 {
-					resp, err := h.stub.ApplyToken(ctx, apply)
-					ok, isOK := resp.(gen.ApplyToken200JSONResponse)
+					resp, err := h.stub.vendor.ApplyToken(ctx, apply)
+					ok, isOK := resp.(apiserver.ApplyToken200JSONResponse)
 					if err != nil || !isOK || ok.Body.Token == "" {
 						t.Errorf("ApplyToken: %T %v", resp, err)
 						return
 					}
 					tok = ok.Body.Token
 				} else {
-					resp, err := h.stub.TokenByAkSk(ctx, login)
-					ok, isOK := resp.(gen.TokenByAkSk200JSONResponse)
+					resp, err := h.stub.vendor.TokenByAkSk(ctx, login)
+					ok, isOK := resp.(apiserver.TokenByAkSk200JSONResponse)
 					if err != nil || !isOK {
 						t.Errorf("TokenByAkSk: %T %v", resp, err)
 						return

@@ -2,6 +2,7 @@ package server
 
 import (
 	"bytes"
+	"crypto/sha256"
 	"encoding/base64"
 	"strings"
 	"sync"
@@ -173,5 +174,26 @@ func BenchmarkTokenVerify(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		s.verify(purposeAccess, demoKey, tok, t0)
+	}
+}
+
+// TestTokenSizeIgnoresTheSubject: the subject is kept as a digest, so a
+// token's size depends on no bound of the contract.
+func TestTokenSizeIgnoresTheSubject(t *testing.T) {
+	s := newSigner(testKey)
+	want := len(s.issue(purposeMessaging, demoKey, "u", t0))
+	for _, subject := range []string{"", "user-0001", strings.Repeat("é", 32), strings.Repeat("\U0001F600", 1000)} {
+		tok := s.issue(purposeMessaging, demoKey, subject, t0.Add(time.Hour))
+		if len(tok) != want {
+			t.Errorf("a subject of %d bytes: token of %d characters; want %d", len(subject), len(tok), want)
+		}
+		if err := s.verify(purposeMessaging, demoKey, tok, t0); err != nil {
+			t.Errorf("a subject of %d bytes: %v", len(subject), err)
+		}
+	}
+	raw, _ := base64.RawURLEncoding.DecodeString(s.issue(purposeMessaging, demoKey, "alice", t0))
+	sum := sha256.Sum256([]byte("alice"))
+	if at := headerLen + len(demoKey); !bytes.Equal(raw[at:at+digestLen], sum[:digestLen]) {
+		t.Error("the token does not carry the digest of its subject")
 	}
 }

@@ -6,7 +6,7 @@ import (
 	"io"
 	"net/http"
 
-	"github.com/aicc-kit/applytoken/gen"
+	"github.com/aicc-kit/applytoken/gen/apiserver"
 	"github.com/aicc-kit/applytoken/server"
 )
 
@@ -71,7 +71,7 @@ func decodeControl(r *http.Request, v any) error {
 }
 
 func writeError(w http.ResponseWriter, status int, code, info string) {
-	b, _ := json.Marshal(gen.Error{ErrorCode: code, ExceptionInfo: info})
+	b, _ := json.Marshal(apiserver.Error{ErrorCode: code, ExceptionInfo: info})
 	w.Header().Set("Content-Type", "application/json; charset=UTF-8")
 	w.WriteHeader(status)
 	w.Write(append(b, '\n'))

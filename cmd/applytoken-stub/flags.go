@@ -35,7 +35,7 @@ otherwise. SIGINT or SIGTERM stops it after requests in flight finish.
 Flags:
 `
 
-// usageEnv lists the environment variables package server reads.
+// usageEnv lists the environment variables loadConfig reads (env.go).
 const usageEnv = `
 Environment (overrides -config; an empty variable is ignored):
   APPLYTOKEN_APP_KEY, APPLYTOKEN_APP_SECRET   the one app accepted; set both
@@ -58,7 +58,7 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 		fmt.Fprint(stderr, usageEnv)
 	}
 	fs.StringVar(&o.addr, "addr", "127.0.0.1:8080", "`host:port` to listen on; port 0 picks a free one")
-	fs.StringVar(&o.config, "config", "", "config `file`, YAML or JSON (see server/demo.yaml)")
+	fs.StringVar(&o.config, "config", "", "config `file`, YAML or JSON (see cmd/applytoken-stub/demo.yaml)")
 	fs.StringVar(&o.tlsCert, "tls-cert", "", "serve HTTPS with this PEM certificate `file` (with -tls-key)")
 	fs.StringVar(&o.tlsKey, "tls-key", "", "PEM private key `file` for -tls-cert")
 	fs.DurationVar(&o.readHeaderTimeout, "read-header-timeout", 5*time.Second, "time allowed to read a request's headers")

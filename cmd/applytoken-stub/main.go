@@ -16,9 +16,9 @@
 // call of op answer status, and POST /_stub/channel {"id":"sales",
 // "enabled":false} configures a channel. Never use it in production.
 //
-// Configuration comes from the embedded demo, then the -config file (YAML,
+// Configuration comes from the demo (server.DefaultConfig), then the -config file (YAML,
 // or JSON by its .json name), then the environment variables listed by
-// -h; see package server for the file's fields.
+// -h; demo.yaml beside this file documents the file's fields.
 //
 // -version prints the module version and the contract's info.version.
 //

@@ -34,7 +34,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 	logw := newLogWriter(stderr) // batches the access log's writes; see logwriter.go
 	defer logw.Close()
 	logger := slog.New(slog.NewTextHandler(logw, &slog.HandlerOptions{Level: o.logLevel}))
-	cfg, err := server.LoadConfig(o.config, getenv)
+	cfg, err := loadConfig(o.config, getenv)
 	if err != nil {
 		fmt.Fprintf(stderr, "applytoken-stub: %v\n", err)
 		return 2

@@ -21,8 +21,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/aicc-kit/applytoken/gen/contract"
 	"github.com/aicc-kit/applytoken/internal/fakeclock"
-	"github.com/aicc-kit/applytoken/openapi"
 	"github.com/aicc-kit/applytoken/server"
 )
 
@@ -42,8 +42,7 @@ type Server struct {
 	http  *httptest.Server
 	stub  *server.Stub
 	clock *fakeclock.Clock
-	calls map[string]*atomic.Int64 // by path
-	paths map[string]string        // operationId to path
+	calls map[string]*atomic.Int64 // by operationId
 }
 
 // New starts a Server and closes it when t and its subtests finish.
@@ -74,10 +73,9 @@ func start(tb testing.TB, opts []Option) (*Server, error) {
 		tb:    tb,
 		clock: fakeclock.New(o.start),
 		calls: map[string]*atomic.Int64{},
-		paths: map[string]string{"tokenByAkSk": openapi.TokenByAkSkPath, "applyToken": openapi.ApplyTokenPath},
 	}
-	for _, path := range s.paths {
-		s.calls[path] = new(atomic.Int64)
+	for _, op := range contract.Operations {
+		s.calls[op.ID] = new(atomic.Int64)
 	}
 	for _, key := range slices.Sorted(maps.Keys(cfg.Apps)) {
 		s.AppKey, s.AppSecret = key, cfg.Apps[key]
@@ -128,30 +126,35 @@ func (s *Server) Advance(d time.Duration) { s.clock.Advance(d) }
 func (s *Server) SetChannel(id string, enabled bool) { s.stub.SetChannel(id, enabled) }
 
 // FailNext makes the next call of op ("tokenByAkSk" or "applyToken")
-// answer status, with the Error body, before any check; calls queue up.
-// status must be an error status the contract documents for op.
+// answer status, with the contract's Error example and the headers it
+// documents for that status, before any check; calls queue up. status
+// must be an error status the contract documents for op.
 func (s *Server) FailNext(op string, status int) {
 	if err := s.stub.FailNext(op, status); err != nil {
 		s.fail("%v", err)
 	}
 }
 
-// Calls returns how many POST requests reached op's path so far, whatever
-// their answer, FailNext's included.
+// Calls returns how many requests reached op's method and path so far,
+// whatever their answer, FailNext's included.
 func (s *Server) Calls(op string) int {
-	path, ok := s.paths[op]
+	c, ok := s.calls[op]
 	if !ok {
 		s.fail("servertest: Calls: unknown operation %q; want tokenByAkSk or applyToken", op)
 		return 0
 	}
-	return int(s.calls[path].Load())
+	return int(c.Load())
 }
 
 // count tallies the calls of each operation before the stub sees them.
 func (s *Server) count(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if c := s.calls[r.URL.Path]; c != nil && r.Method == http.MethodPost && r.URL.RawPath == "" {
-			c.Add(1)
+		if r.URL.RawPath == "" {
+			for _, op := range contract.Operations {
+				if r.Method == op.Method && r.URL.Path == op.Path {
+					s.calls[op.ID].Add(1)
+				}
+			}
 		}
 		next.ServeHTTP(w, r)
 	})

@@ -15,9 +15,10 @@ import (
 	"strings"
 )
 
-// Token is the fixed token: 100 characters, the length of a
-// ccmessaging-token the stub issues to the demo app for user-0001.
-var Token = strings.Repeat("t", 100)
+// Token is the fixed token: 110 characters, the length of every
+// ccmessaging-token the stub issues to the demo app (the subject is kept
+// as a digest of fixed size).
+var Token = strings.Repeat("t", 110)
 
 type request struct {
 	UserID    string `json:"userId"`

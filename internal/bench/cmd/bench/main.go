@@ -1,7 +1,8 @@
 // Command bench is `make bench`: it measures the stub against the bare
 // handler of internal/bench/baseline, and Prism's mock when the npm peers
 // are installed, over loopback TCP, then in-process with Go's benchmarks,
-// and prints each figure beside the target issue 7 sets for it.
+// and prints each figure beside its target (issue 7's, and issue 12's
+// req/s floors).
 //
 //	bench -stub bin/applytoken-stub -baseline bin/bench-baseline
 //
@@ -444,13 +445,22 @@ func overTCP(ctx context.Context, c config, servers []*server) error {
 				r, p := medianOf(rr), medianOf(pr)
 				row += fmt.Sprintf(" %13.2fx %9.2fx", r, p)
 				if s.name == "stub" {
-					row += fmt.Sprintf("   req/s >= 0.80x: %s; p99 <= 2x: %s", verdict(r >= 0.8), verdict(p <= 2))
+					row += fmt.Sprintf("   req/s >= %.2fx: %s; p99 <= 2x: %s", rpsFloor(n), verdict(r >= rpsFloor(n)), verdict(p <= 2))
 				}
 			}
 			fmt.Println(row)
 		}
 	}
 	return nil
+}
+
+// rpsFloor is issue 12's floor for the stub's req/s ratio: 0.80x at one
+// connection, 0.70x at more (0.80x there too is the goal).
+func rpsFloor(conns int) float64 {
+	if conns == 1 {
+		return 0.8
+	}
+	return 0.7
 }
 
 func verdict(ok bool) string {
@@ -581,11 +591,9 @@ func inProcess(ctx context.Context, c config) error {
 	base, stub := b.ns("ApplyToken/baseline"), b.ns("ApplyToken/stub")
 	row("ApplyToken/baseline", "the bare handler")
 	row("ApplyToken/stub", fmt.Sprintf("%.2fx the baseline   target <= 2x: %s", stub/base, verdict(stub/base <= 2)))
-	row("ApplyToken/stub-kin-openapi", fmt.Sprintf("%.2fx the baseline (validation by kin-openapi, for comparison)", b.ns("ApplyToken/stub-kin-openapi")/base))
 	row("TokenByAkSk/stub", "")
-	row("TokenByAkSk/stub-kin-openapi", "")
 	for _, name := range b.order {
-		if strings.HasPrefix(name, "Layer/") || name == "TokenIssue" || name == "TokenVerify" {
+		if strings.HasPrefix(name, "Layer/") || name == "New" || name == "TokenIssue" || name == "TokenVerify" {
 			row(name, "")
 		}
 	}

@@ -1,0 +1,186 @@
+package main
+
+import (
+	"encoding/base64"
+	"maps"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/aicc-kit/applytoken/server"
+)
+
+// TestDemoYAMLIsTheDefault: demo.yaml, which `make run` serves and which
+// documents every field, says what server.DefaultConfig is.
+func TestDemoYAMLIsTheDefault(t *testing.T) {
+	cfg, err := loadConfig("demo.yaml", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := server.DefaultConfig()
+	if !maps.Equal(cfg.Apps, want.Apps) || !maps.Equal(cfg.Channels, want.Channels) || cfg.SigningKey != nil ||
+		cfg.AccessTokenLifetime != want.AccessTokenLifetime || cfg.MessagingTokenLifetime != want.MessagingTokenLifetime {
+		t.Errorf("demo.yaml gives %+v; DefaultConfig is %+v", cfg, want)
+	}
+}
+
+func TestLoadConfigFile(t *testing.T) {
+	key := base64.StdEncoding.EncodeToString([]byte(strings.Repeat("k", 32)))
+	for name, text := range map[string]string{
+		"c.yaml": "apps:\n  ci-key: ci-secret\nchannels:\n  sales: true\n  legacy: false\nsigningKey: " + key + "\naccessTokenLifetime: 15m\nmessagingTokenLifetime: 30m\n",
+		"c.json": `{"apps":{"ci-key":"ci-secret"},"channels":{"sales":true,"legacy":false},"signingKey":"` + key + `",` +
+			"\n\t" + `"accessTokenLifetime":"15m","messagingTokenLifetime":"30m"}`,
+	} {
+		t.Run(name, func(t *testing.T) {
+			cfg, err := loadConfig(writeFile(t, name, text), nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !maps.Equal(cfg.Apps, map[string]string{"ci-key": "ci-secret"}) {
+				t.Errorf("Apps %v; want the file's alone", cfg.Apps)
+			}
+			if !maps.Equal(cfg.Channels, map[string]bool{"sales": true, "legacy": false}) {
+				t.Errorf("Channels %v", cfg.Channels)
+			}
+			if string(cfg.SigningKey) != strings.Repeat("k", 32) {
+				t.Errorf("SigningKey %q", cfg.SigningKey)
+			}
+			if cfg.AccessTokenLifetime != 15*time.Minute || cfg.MessagingTokenLifetime != 30*time.Minute {
+				t.Errorf("lifetimes %v, %v", cfg.AccessTokenLifetime, cfg.MessagingTokenLifetime)
+			}
+		})
+	}
+}
+
+// TestLoadConfigKeepsWhatTheFileLeavesOut: a file of one field changes one.
+func TestLoadConfigKeepsWhatTheFileLeavesOut(t *testing.T) {
+	cfg, err := loadConfig(writeFile(t, "c.yaml", "accessTokenLifetime: 2m\n"), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg.AccessTokenLifetime != 2*time.Minute || !maps.Equal(cfg.Apps, server.DefaultConfig().Apps) || !maps.Equal(cfg.Channels, server.DefaultConfig().Channels) {
+		t.Errorf("got %+v", cfg)
+	}
+	if cfg, err := loadConfig(writeFile(t, "empty.yaml", "# nothing\n"), nil); err != nil || !maps.Equal(cfg.Apps, server.DefaultConfig().Apps) {
+		t.Errorf("an empty file: %v, %+v", err, cfg)
+	}
+}
+
+// TestLoadConfigFileErrors: a bad file fails with the field it is about,
+// and never with the secret it holds.
+func TestLoadConfigFileErrors(t *testing.T) {
+	const secretish = "s3cr3t-material-zzzzzzzzzzzzzzzzzzzzzzzzzzzzz"
+	for _, tc := range []struct {
+		name, text string
+		want       []string
+	}{
+		{"c.yaml", "apps:\n  a: b\nport: 80\n", []string{"line 3", `unknown field "port"`}},
+		{"c.json", `{"apps":{"a":"b"},"port":80}`, []string{`unknown field "port"`}},
+		{"c.yaml", "accessTokenLifetime: 5s\n", []string{"line 1", "accessTokenLifetime", "outside"}},
+		{"c.yaml", "accessTokenLifetime: 90.5s\n", []string{"accessTokenLifetime", "whole number of seconds"}},
+		{"c.json", `{"messagingTokenLifetime":"soon"}`, []string{"messagingTokenLifetime", "not a duration"}},
+		{"c.json", `{"messagingTokenLifetime":3600}`, []string{"messagingTokenLifetime"}},
+		{"c.yaml", "signingKey: " + secretish + "!\n", []string{"signingKey", "base64"}},
+		{"c.yaml", "signingKey: c2hvcnQ=\n", []string{"signingKey", "32 bytes"}},
+		{"c.yaml", "signingKey: [" + secretish + "]\n", []string{"signingKey"}},
+		{"c.yaml", "apps: {}\n", []string{"apps", "no app"}},
+		{"c.yaml", "apps:\n  key with space: " + secretish + "\n", []string{"apps", "visible ASCII"}},
+		{"c.yaml", "apps:\n  k: \"\"\n", []string{"apps", "empty secret"}},
+		{"c.yaml", "apps: [a, b]\n", []string{"line 1", "field apps"}},
+		{"c.yaml", "channels:\n  x: maybe\n", []string{"line 1", "field channels"}},
+		{"c.yaml", "channels:\n  \"\": true\n", []string{"channels", "empty"}},
+		{"c.yaml", "apps: {a: b}\napps: {c: d}\n", []string{"line 2", "apps"}},
+		{"c.yaml", "- a\n- b\n", []string{"mapping"}},
+		{"c.yaml", "apps: [\n", []string{"c.yaml"}},
+		{"c.json", `{"apps":`, []string{"c.json", "JSON"}},
+		{"c.json", `{} {}`, []string{"after the JSON object"}},
+	} {
+		t.Run(tc.name+"/"+tc.text, func(t *testing.T) {
+			_, err := loadConfig(writeFile(t, tc.name, tc.text), nil)
+			if err == nil {
+				t.Fatal("loaded")
+			}
+			for _, w := range append(tc.want, tc.name) {
+				if !strings.Contains(err.Error(), w) {
+					t.Errorf("error %q does not say %q", err, w)
+				}
+			}
+			if strings.Contains(err.Error(), secretish) {
+				t.Errorf("error %q quotes the secret", err)
+			}
+		})
+	}
+	if _, err := loadConfig(filepath.Join(t.TempDir(), "missing.yaml"), nil); err == nil || !strings.Contains(err.Error(), "missing.yaml") {
+		t.Errorf("a missing file: %v", err)
+	}
+}
+
+func TestLoadConfigEnvironment(t *testing.T) {
+	key := base64.StdEncoding.EncodeToString([]byte(strings.Repeat("e", 40)))
+	env := map[string]string{
+		"APPLYTOKEN_APP_KEY":                  "env-key",
+		"APPLYTOKEN_APP_SECRET":               "env-secret",
+		"APPLYTOKEN_CHANNELS":                 "sales, support=enabled,legacy=disabled",
+		"APPLYTOKEN_SIGNING_KEY":              key,
+		"APPLYTOKEN_ACCESS_TOKEN_LIFETIME":    "20m",
+		"APPLYTOKEN_MESSAGING_TOKEN_LIFETIME": "2h",
+	}
+	file := writeFile(t, "c.yaml", "apps: {file-key: file-secret}\naccessTokenLifetime: 15m\n")
+	cfg, err := loadConfig(file, getenv(env))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !maps.Equal(cfg.Apps, map[string]string{"env-key": "env-secret"}) {
+		t.Errorf("Apps %v; want the environment's alone", cfg.Apps)
+	}
+	if !maps.Equal(cfg.Channels, map[string]bool{"sales": true, "support": true, "legacy": false}) {
+		t.Errorf("Channels %v", cfg.Channels)
+	}
+	if string(cfg.SigningKey) != strings.Repeat("e", 40) || cfg.AccessTokenLifetime != 20*time.Minute || cfg.MessagingTokenLifetime != 2*time.Hour {
+		t.Errorf("got %+v", cfg)
+	}
+	// Empty variables are unset ones.
+	if cfg, err := loadConfig("", getenv(map[string]string{"APPLYTOKEN_APP_KEY": ""})); err != nil || !maps.Equal(cfg.Apps, server.DefaultConfig().Apps) {
+		t.Errorf("empty variables: %v, %v", err, cfg.Apps)
+	}
+}
+
+func TestLoadConfigEnvironmentErrors(t *testing.T) {
+	const secret = "do-not-print-me"
+	for _, tc := range []struct {
+		env  map[string]string
+		want string
+	}{
+		{map[string]string{"APPLYTOKEN_APP_KEY": "k"}, "APPLYTOKEN_APP_SECRET"},
+		{map[string]string{"APPLYTOKEN_APP_SECRET": secret}, "APPLYTOKEN_APP_KEY"},
+		{map[string]string{"APPLYTOKEN_APP_KEY": "a key", "APPLYTOKEN_APP_SECRET": secret}, "APPLYTOKEN_APP_KEY"},
+		{map[string]string{"APPLYTOKEN_CHANNELS": "a,,b"}, "APPLYTOKEN_CHANNELS"},
+		{map[string]string{"APPLYTOKEN_CHANNELS": "a=off"}, "APPLYTOKEN_CHANNELS"},
+		{map[string]string{"APPLYTOKEN_SIGNING_KEY": secret}, "APPLYTOKEN_SIGNING_KEY"},
+		{map[string]string{"APPLYTOKEN_ACCESS_TOKEN_LIFETIME": "1s"}, "APPLYTOKEN_ACCESS_TOKEN_LIFETIME"},
+		{map[string]string{"APPLYTOKEN_MESSAGING_TOKEN_LIFETIME": "48h"}, "APPLYTOKEN_MESSAGING_TOKEN_LIFETIME"},
+	} {
+		_, err := loadConfig("", getenv(tc.env))
+		if err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%v: error %v; want it to name %s", tc.env, err, tc.want)
+		}
+		if err != nil && strings.Contains(err.Error(), secret) {
+			t.Errorf("%v: error %q quotes the secret", tc.env, err)
+		}
+	}
+}
+
+func writeFile(t *testing.T, name, text string) string {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), name)
+	if err := os.WriteFile(path, []byte(text), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+func getenv(env map[string]string) func(string) string {
+	return func(k string) string { return env[k] }
+}
