@@ -171,6 +171,13 @@ endif
 browser-test: ## Open the stub's /docs in headless Chromium, check both operations and every status code, save a screenshot.
 	$(GO) test -count=1 -run '^TestAPIReferenceInBrowser$$' -v ./docs | grep -v -e '^=== '
 
+# ---- The drill: a spec change flows through `make generate` alone ----
+# `make test` runs its fast form (every change at once, in one copy of the module);
+# this runs each change alone and the client, server, rules and battery tests in the copy.
+.PHONY: drill
+drill: ## Apply each kind of vendor spec change to a copy of the module, regenerate, prove client, stub and suite follow.
+	APPLYTOKEN_DRILL=each $(GO) test -count=1 -v -timeout 30m -run '^TestDrill$$' ./internal/drill | grep -v -e '^=== ' -e ' INFO request '
+
 # ---- Hostile input and load: fuzzing and the soak (neither is part of `make test`) ----
 # `make test` runs the fuzz targets' committed seed corpus (server/testdata/fuzz) as
 # ordinary tests; `make fuzz` explores beyond it. A crasher lands in that directory.

@@ -169,7 +169,7 @@ func TestValidateRequest(t *testing.T) {
 		"Authorization missing":       {request(openapi.ApplyToken, apply, "Authorization", ""), "Authorization"},
 		"Authorization Basic":         {request(openapi.ApplyToken, apply, "Authorization", "Basic eA=="), "Authorization"},
 		"x-app-key missing":           {request(openapi.ApplyToken, apply, "x-app-key", ""), "x-app-key"},
-		"locale with a country":       {request(openapi.ApplyToken, strings.Replace(apply, `"en"`, `"en-US"`, 1)), "locale"},
+		"locale not a language code":  {request(openapi.ApplyToken, strings.Replace(apply, `"en"`, `"12"`, 1)), "locale"},
 		"X-Token-Expire beyond":       {request(openapi.TokenByAkSk, login, "X-Token-Expire", "86401"), "X-Token-Expire"},
 		"text/plain":                  {request(openapi.TokenByAkSk, login, "Content-Type", "text/plain"), "Content-Type"},
 		"two JSON values":             {request(openapi.TokenByAkSk, login+login), "one JSON value"},

@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"sync"
 	"unicode/utf8"
 )
 
@@ -88,11 +89,11 @@ func (op *Operation) CheckSecurity(h http.Header) []Violation {
 func (s *SecurityScheme) check(h http.Header) (Violation, bool) {
 	switch {
 	case s.Type == "apiKey" && s.In == InHeader:
-		if h.Get(s.Name) == "" {
+		if headerValue(h, s.Name) == "" {
 			return Violation{In: InHeader, Name: s.Name, Rule: "security", Reason: "is required (security scheme " + s.Key + ")"}, false
 		}
 	case s.Type == "http" && strings.EqualFold(s.Scheme, "bearer"):
-		v := h.Get("Authorization")
+		v := headerValue(h, "Authorization")
 		const prefix = "Bearer "
 		if len(v) <= len(prefix) || !strings.EqualFold(v[:len(prefix)], prefix) {
 			return Violation{In: InHeader, Name: "Authorization", Rule: "security", Reason: "must be \"Bearer <token>\" (security scheme " + s.Key + ")"}, false
@@ -115,7 +116,7 @@ func (p *Param) check(h http.Header) []Violation {
 	bad := func(rule, reason string) []Violation {
 		return []Violation{{In: InHeader, Name: p.Name, Rule: rule, Reason: reason}}
 	}
-	vals, found := h[http.CanonicalHeaderKey(p.Name)]
+	vals, found := h[canonicalKey(p.Name)]
 	switch {
 	case !found && p.Required:
 		return bad("required", "is required")
@@ -211,10 +212,18 @@ func (s *Schema) decodeJSON(body []byte) (any, []Violation) {
 // kin-openapi's Content.Get does: the whole value, then its media type
 // without parameters, then type/*, then */*, all without regard to case.
 func (b *Body) accepts(contentType string) bool {
-	ct := strings.ToLower(strings.TrimSpace(contentType))
+	ct := strings.TrimSpace(contentType)
+	// For ASCII, EqualFold is ToLower-then-compare without the copy;
+	// beyond it the two differ (strings.ToLower makes "İ" an "i"), so the
+	// rare non-ASCII value is lowered as kin-openapi lowers it.
+	same := strings.EqualFold
+	if !isASCII(ct) {
+		ct = strings.ToLower(ct)
+		same = func(k, v string) bool { return strings.ToLower(k) == v }
+	}
 	has := func(key string) bool {
 		for _, k := range b.ContentTypes {
-			if strings.EqualFold(k, key) {
+			if same(k, key) {
 				return true
 			}
 		}
@@ -235,10 +244,41 @@ func (b *Body) accepts(contentType string) bool {
 	return ok && (has(typ+"/*") || has("*/*"))
 }
 
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
+}
+
 // First returns the first violation, or nil when there is none.
 func First(vs []Violation) *Violation {
 	if len(vs) == 0 {
 		return nil
 	}
 	return &vs[0]
+}
+
+// canonicalKeys remembers the canonical form of the header names the
+// contract uses, so that a request's check does not allocate one each
+// time (http.CanonicalHeaderKey does for a name like x-app-key).
+var canonicalKeys sync.Map // string to string
+
+func canonicalKey(name string) string {
+	if k, ok := canonicalKeys.Load(name); ok {
+		return k.(string)
+	}
+	k := http.CanonicalHeaderKey(name)
+	canonicalKeys.Store(name, k)
+	return k
+}
+
+// headerValue is h.Get(name) for a name of the contract.
+func headerValue(h http.Header, name string) string {
+	if v := h[canonicalKey(name)]; len(v) > 0 {
+		return v[0]
+	}
+	return ""
 }

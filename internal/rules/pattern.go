@@ -60,12 +60,15 @@ const (
 // search can be at before the rune r, and each step moves them all past
 // that rune at once, so no input is read twice and nothing backtracks.
 func (p *Pattern) MatchString(s string) bool {
-	cur, next := newPCSet(len(p.Prog)), newPCSet(len(p.Prog))
+	// The sets live on the stack for the small programs a contract's
+	// patterns compile to; a larger program allocates them.
+	var space [4][smallProg]uint32
+	cur, next := newPCSet(len(p.Prog), &space[0], &space[1]), newPCSet(len(p.Prog), &space[2], &space[3])
 	prev := rune(-1) // -1 is the edge of the text
 	r, size := decode(s)
 	for i := 0; ; {
 		// The search is unanchored: a match may start at every position.
-		if p.add(cur, uint32(p.Start), emptyFlags(prev, r)) {
+		if p.add(&cur, uint32(p.Start), emptyFlags(prev, r)) {
 			return true
 		}
 		if size == 0 {
@@ -76,7 +79,7 @@ func (p *Pattern) MatchString(s string) bool {
 		flags := emptyFlags(r, nr) // at the position after r
 		next.clear()
 		for _, pc := range cur.dense {
-			if in := &p.Prog[pc]; in.matches(r) && p.add(next, in.Out, flags) {
+			if in := &p.Prog[pc]; in.matches(r) && p.add(&next, in.Out, flags) {
 				return true
 			}
 		}
@@ -177,16 +180,30 @@ type pcSet struct {
 	dense  []uint32
 }
 
-func newPCSet(n int) *pcSet { return &pcSet{sparse: make([]uint32, n), dense: make([]uint32, 0, n)} }
+// smallProg is the largest program whose sets fit the stack space
+// MatchString keeps for them.
+const smallProg = 64
+
+func newPCSet(n int, sparse, dense *[smallProg]uint32) pcSet {
+	if n > smallProg {
+		return pcSet{sparse: make([]uint32, n), dense: make([]uint32, 0, n)}
+	}
+	return pcSet{sparse: sparse[:n], dense: dense[:0:n]}
+}
 
 func (s *pcSet) has(pc uint32) bool {
 	i := s.sparse[pc]
 	return int(i) < len(s.dense) && s.dense[i] == pc
 }
 
+// put adds pc, which is not in s. dense has room for every pc, so it is
+// resliced, never grown: an append would move MatchString's stack space
+// to the heap.
 func (s *pcSet) put(pc uint32) {
-	s.sparse[pc] = uint32(len(s.dense))
-	s.dense = append(s.dense, pc)
+	n := len(s.dense)
+	s.sparse[pc] = uint32(n)
+	s.dense = s.dense[:n+1]
+	s.dense[n] = pc
 }
 
 func (s *pcSet) clear() { s.dense = s.dense[:0] }

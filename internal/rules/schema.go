@@ -204,7 +204,8 @@ func inFormat(format string, v float64) bool {
 }
 
 func (s *Schema) checkObject(path string, v map[string]any, out *[]Violation) {
-	names := make([]string, 0, len(v))
+	var buf [16]string // a request's object fits; larger ones allocate
+	names := buf[:0]
 	for k := range v {
 		if s.Properties[k] != nil {
 			names = append(names, k)
