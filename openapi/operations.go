@@ -1,6 +1,8 @@
 package openapi
 
 import (
+	"slices"
+
 	"github.com/aicc-kit/applytoken/gen/contract"
 	"github.com/aicc-kit/applytoken/internal/rules"
 )
@@ -51,5 +53,6 @@ func Methods(path string) []string {
 			m = append(m, op.Method)
 		}
 	}
+	slices.Sort(m)
 	return m
 }

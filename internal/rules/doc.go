@@ -5,8 +5,8 @@
 // kin-openapi, a YAML parser or package regexp at run time.
 //
 // Every check is proven equal to kin-openapi's openapi3filter, the field's
-// reference validator, by the differential tests beside it and in
-// package server. Where the two part on purpose the difference is written
+// reference validator, by the differential tests beside it (kin_test.go,
+// FuzzRulesMatchKin). Where the two part on purpose the difference is written
 // down here: a body must be valid UTF-8 and exactly one JSON value (kin
 // decodes the first value and ignores the rest; decoders turn bad bytes
 // into U+FFFD, which would let two different userIds stand for one user).
