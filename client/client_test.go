@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -13,6 +14,8 @@ import (
 	"time"
 
 	"golang.org/x/oauth2"
+
+	"github.com/aicc-kit/applytoken/gen/contract"
 )
 
 func TestNewRejectsBadInput(t *testing.T) {
@@ -140,6 +143,9 @@ func TestApplyTokenWire(t *testing.T) {
 	}
 }
 
+// TestApplyTokenValidation: what the contract refuses never leaves the
+// process. The bounds and the pattern probed are read from gen/contract:
+// userId's maxLength, and values locale's pattern refuses.
 func TestApplyTokenValidation(t *testing.T) {
 	u := newUpstream(t)
 	c := u.newClient(t)
@@ -148,24 +154,41 @@ func TestApplyTokenValidation(t *testing.T) {
 		f(&r)
 		return r
 	}
+	body := contract.ApplyTokenRequestSchema
+	user, locale := body.Property("userId"), body.Property("locale")
+	if user == nil || user.MaxLength == nil || locale == nil || locale.Pattern == nil {
+		t.Fatalf("the contract's %s needs userId's maxLength and locale's pattern, which this test probes", body.Name)
+	}
+	max := int(*user.MaxLength)
+	// refused is the first of candidates locale's pattern refuses.
+	refused := func(candidates ...string) string {
+		t.Helper()
+		for _, v := range candidates {
+			if !locale.Pattern.MatchString(v) {
+				return v
+			}
+		}
+		t.Fatalf("locale's pattern %s takes every one of %q; give this test a value it refuses", locale.Pattern.Source, candidates)
+		return ""
+	}
 	tests := []struct {
 		name  string
 		req   ApplyTokenRequest
 		field string
 	}{
 		{"empty userId", with(func(r *ApplyTokenRequest) { r.UserID = "" }), "userId"},
-		{"33 ASCII characters", with(func(r *ApplyTokenRequest) { r.UserID = strings.Repeat("a", 33) }), "userId"},
-		{"33 code points", with(func(r *ApplyTokenRequest) { r.UserID = strings.Repeat("é", 33) }), "userId"},
+		{fmt.Sprintf("%d ASCII characters, maxLength+1", max+1), with(func(r *ApplyTokenRequest) { r.UserID = strings.Repeat("a", max+1) }), "userId"},
+		{fmt.Sprintf("%d code points, maxLength+1", max+1), with(func(r *ApplyTokenRequest) { r.UserID = strings.Repeat("é", max+1) }), "userId"},
 		{"invalid UTF-8 userId", with(func(r *ApplyTokenRequest) { r.UserID = "a\xffb" }), "userId"},
 		{"empty userName", with(func(r *ApplyTokenRequest) { r.UserName = "" }), "userName"},
 		{"invalid UTF-8 userName", with(func(r *ApplyTokenRequest) { r.UserName = "\xc3" }), "userName"},
 		{"empty channelId", with(func(r *ApplyTokenRequest) { r.ChannelID = "" }), "channelId"},
 		{"empty locale", with(func(r *ApplyTokenRequest) { r.Locale = "" }), "locale"},
-		{"one letter", with(func(r *ApplyTokenRequest) { r.Locale = "e" }), "locale"},
-		{"four letters", with(func(r *ApplyTokenRequest) { r.Locale = "engl" }), "locale"},
-		{"upper case", with(func(r *ApplyTokenRequest) { r.Locale = "EN" }), "locale"},
-		{"with country", with(func(r *ApplyTokenRequest) { r.Locale = "en-US" }), "locale"},
-		{"non-ASCII letters", with(func(r *ApplyTokenRequest) { r.Locale = "éé" }), "locale"},
+		{"one letter", with(func(r *ApplyTokenRequest) { r.Locale = refused("e") }), "locale"},
+		{"four letters", with(func(r *ApplyTokenRequest) { r.Locale = refused("engl") }), "locale"},
+		{"upper case", with(func(r *ApplyTokenRequest) { r.Locale = refused("EN") }), "locale"},
+		{"with country", with(func(r *ApplyTokenRequest) { r.Locale = refused("en-US", "en_US", "en-us", "en-USA") }), "locale"},
+		{"non-ASCII letters", with(func(r *ApplyTokenRequest) { r.Locale = refused("éé") }), "locale"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -189,8 +212,8 @@ func TestApplyTokenValidation(t *testing.T) {
 	// The bounds themselves are accepted.
 	for _, req := range []ApplyTokenRequest{
 		with(func(r *ApplyTokenRequest) { r.UserID = "a" }),
-		with(func(r *ApplyTokenRequest) { r.UserID = strings.Repeat("a", 32) }),
-		with(func(r *ApplyTokenRequest) { r.UserID = strings.Repeat("用", 32) }), // 96 bytes, 32 characters
+		with(func(r *ApplyTokenRequest) { r.UserID = strings.Repeat("a", max) }),
+		with(func(r *ApplyTokenRequest) { r.UserID = strings.Repeat("用", max) }), // 3 bytes a character: maxLength counts characters
 		with(func(r *ApplyTokenRequest) { r.Locale = "zho" }),
 	} {
 		if _, err := c.ApplyToken(context.Background(), req); err != nil {

@@ -59,9 +59,10 @@ func ExampleClient_ApplyToken() {
 	}
 	fmt.Println("valid:", tok.Valid(), "for", tok.Expiry.Sub(aicc.Now()))
 
-	// Invalid input never leaves the process.
+	// Invalid input never leaves the process: a locale is a language
+	// code, such as "en".
 	_, err = c.ApplyToken(context.Background(), client.ApplyTokenRequest{
-		UserID: "user-0001", UserName: "Alice", ChannelID: aicc.ChannelID, Locale: "en-US",
+		UserID: "user-0001", UserName: "Alice", ChannelID: aicc.ChannelID, Locale: "English",
 	})
 	var verr *client.ValidationError
 	fmt.Println(errors.As(err, &verr), verr.Field)

@@ -27,10 +27,11 @@ import (
 //     (the platform rotates a token that expires during a session), the
 //     next request uses it.
 //
-// The answer of a retried request is returned whatever its status; the
-// discarded answer's body is drained and closed. When new credentials
-// cannot be had for the retry (applyToken refuses, say), RoundTrip returns
-// that error instead of the 401 or 403.
+// The answer of a retried request is returned whatever its status, and a
+// token it refuses too (a 401 or 403 again) is dropped for the next
+// request; the discarded answer's body is drained and closed. When new
+// credentials cannot be had for the retry (applyToken refuses, say),
+// RoundTrip returns that error instead of the 401 or 403.
 type Transport struct {
 	// Source supplies the ccmessaging-token, and through its Client the
 	// AccessToken and app key. It must be set.
@@ -92,7 +93,14 @@ func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	if err != nil {
 		return nil, err
 	}
-	if resp.StatusCode != http.StatusUnauthorized {
+	// A credential the retry's answer refuses too is dropped as well, so
+	// that the next request does not send it again.
+	switch resp.StatusCode {
+	case http.StatusUnauthorized:
+		t.Source.tokens.invalidate(tok)
+	case http.StatusForbidden:
+		t.Source.c.access.invalidate(at)
+	default:
 		t.takeRotated(tok, resp)
 	}
 	return resp, nil

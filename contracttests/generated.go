@@ -465,15 +465,15 @@ func quote(v string) string {
 }
 
 // stringCases are a string's bounds, in characters, with wide characters
-// at the edge, or, under a pattern, the values near the spec's example
-// that the pattern refuses or accepts. inBody is false for a header, whose
-// values stay ASCII (RFC 9110 section 5.5: other bytes are obsolete).
+// at the edge, and, under a pattern, the values near the spec's example
+// that the pattern refuses or accepts (a bound is then probed only with
+// values the pattern accepts, so that the bound decides). inBody is false
+// for a header, whose values stay ASCII (RFC 9110 section 5.5: other bytes
+// are obsolete).
 func (g *generator) stringCases(name string, s *rules.Schema, put func(string) genRequest, inBody bool) {
 	if s.Pattern != nil {
 		g.patternCases(name, s, put)
-		return
-	}
-	if len(s.Enum) > 0 {
+	} else if len(s.Enum) > 0 {
 		g.fail("%s has an enum; teach the generator", name)
 		return
 	}
@@ -482,6 +482,9 @@ func (g *generator) stringCases(name string, s *rules.Schema, put func(string) g
 		four = g.wideRune(4)
 	}
 	at := func(label string, v string, accepted bool) {
+		if s.Pattern != nil && !s.Pattern.MatchString(v) {
+			return // the pattern decides it, not the bound
+		}
 		g.addMeant(fmt.Sprintf("%s %s: %s", name, label, describe(v)), put(v), accepted)
 	}
 	min := int(s.MinLength)
@@ -585,8 +588,17 @@ func (g *generator) patternCases(name string, s *rules.Schema, put func(string) 
 	}
 	for i := range rs {
 		for _, c := range classes {
-			cs := []rune(c.chars)
+			// Only characters that make a value not yet tried, so that
+			// the seed picks among them but does not decide how many
+			// cases there are.
 			mut := slices.Clone(rs)
+			cs := slices.DeleteFunc([]rune(c.chars), func(r rune) bool {
+				mut[i] = r
+				return seen[string(mut)]
+			})
+			if len(cs) == 0 {
+				continue
+			}
 			mut[i] = cs[g.rng.IntN(len(cs))]
 			try(fmt.Sprintf("character %d %s", i+1, c.name), string(mut))
 		}

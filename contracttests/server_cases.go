@@ -1,7 +1,9 @@
 package contracttests
 
 import (
+	"fmt"
 	"net/http"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -26,8 +28,8 @@ type serverCase struct {
 	canary string
 }
 
-// bigBody is over the 64 KiB cap the spec documents for 413.
-var bigBody = mustJSON(map[string]string{"app_key": strings.Repeat("k", 70<<10), "app_secret": "s"})
+// bigBody is over the cap (x-max-body-bytes) the spec documents for 413.
+var bigBody = mustJSON(map[string]string{"app_key": strings.Repeat("k", overTheCap()), "app_secret": "s"})
 
 func serverCases() []serverCase {
 	return append(tokenByAkSkCases(), applyTokenCases()...)
@@ -52,14 +54,15 @@ func tokenByAkSkCases() []serverCase {
 			return post(hdr, h.credentials(h.target.AppKey, h.target.AppSecret))(t, h)
 		}
 	}
+	expireMin, _, expireDefault := expireBounds()
 	return []serverCase{
-		{op: opTokenByAkSk, status: 200, name: "valid credentials", send: valid, check: accessTokenFor("600")},
+		{op: opTokenByAkSk, status: 200, name: "valid credentials", send: valid, check: accessTokenFor(strconv.FormatInt(expireDefault, 10))},
 		{op: opTokenByAkSk, status: 200, name: "X-Token-Expire 120", send: withExpire("120"), check: accessTokenFor("120")},
 		{op: opTokenByAkSk, status: 400, name: "not JSON", send: post(nil, []byte(`{"app_key":`))},
 		{op: opTokenByAkSk, status: 400, name: "app_secret missing", send: func(t *testing.T, h *harness) *exchange {
 			return post(nil, mustJSON(map[string]string{"app_key": h.target.AppKey}))(t, h)
 		}},
-		{op: opTokenByAkSk, status: 400, name: "X-Token-Expire below its bound", send: withExpire("59")},
+		{op: opTokenByAkSk, status: 400, name: "X-Token-Expire below its bound", send: withExpire(strconv.FormatInt(expireMin-1, 10))},
 		{op: opTokenByAkSk, status: 400, name: "X-Token-Expire not an integer", send: withExpire("ten")},
 		{op: opTokenByAkSk, status: 401, name: "wrong secret", send: func(t *testing.T, h *harness) *exchange {
 			return post(nil, h.credentials(h.target.AppKey, h.target.AppSecret+"-wrong"))(t, h)
@@ -67,7 +70,7 @@ func tokenByAkSkCases() []serverCase {
 		{op: opTokenByAkSk, status: 401, name: "unknown app key", send: func(t *testing.T, h *harness) *exchange {
 			return post(nil, h.credentials("no-such-app-key", h.target.AppSecret))(t, h)
 		}},
-		{op: opTokenByAkSk, status: 413, name: "70 KiB body", send: post(nil, bigBody)},
+		{op: opTokenByAkSk, status: 413, name: "body over the cap", send: post(nil, bigBody)},
 		{op: opTokenByAkSk, status: 500, name: "injected fault", fault: true, send: func(t *testing.T, h *harness) *exchange {
 			if err := h.target.FailNext(opTokenByAkSk, 500); err != nil {
 				t.Fatalf("FailNext: %v", err)
@@ -114,9 +117,9 @@ func applyTokenCases() []serverCase {
 		{op: opApplyToken, status: 200, name: "plain application/json", send: post(valid, setHeader("Content-Type", "application/json")), check: messagingToken},
 		{op: opApplyToken, status: 200, name: "disabled channel", send: post(func(h *harness) []byte { return mustJSON(applyBody(h.target.DisabledChannelID)) }, nil), check: businessFailure},
 
-		{op: opApplyToken, status: 400, name: "userId of 33 characters", send: post(with(func(b map[string]any) { b["userId"] = strings.Repeat("u", 33) }), nil)},
+		{op: opApplyToken, status: 400, name: fmt.Sprintf("userId of %d characters", userIDMaxLength()+1), send: post(with(func(b map[string]any) { b["userId"] = strings.Repeat("u", userIDMaxLength()+1) }), nil)},
 		{op: opApplyToken, status: 400, name: "userId empty", send: post(with(func(b map[string]any) { b["userId"] = "" }), nil)},
-		{op: opApplyToken, status: 400, name: "locale with a country", send: post(with(func(b map[string]any) { b["locale"] = "en-US" }), nil)},
+		{op: opApplyToken, status: 400, name: "locale with a country", send: post(with(func(b map[string]any) { b["locale"] = localeWithACountry() }), nil)},
 		{op: opApplyToken, status: 400, name: "userName missing", send: post(with(func(b map[string]any) { delete(b, "userName") }), nil)},
 		{op: opApplyToken, status: 400, name: "channelId a number", send: post(with(func(b map[string]any) { b["channelId"] = 7 }), nil)},
 		{op: opApplyToken, status: 400, name: "not JSON", send: post(raw(`{"userId":`), nil)},
@@ -140,7 +143,7 @@ func applyTokenCases() []serverCase {
 			return h.do(t, http.MethodPost, "/apiaccess/ccmessaging/noSuchOperation", jsonHeader(), valid(h))
 		}},
 		{op: opApplyToken, status: 405, name: "GET", send: get(opApplyToken), check: allowsPost},
-		{op: opApplyToken, status: 413, name: "70 KiB body", send: post(func(*harness) []byte { return bigBody }, nil)},
+		{op: opApplyToken, status: 413, name: "body over the cap", send: post(func(*harness) []byte { return bigBody }, nil)},
 		{op: opApplyToken, status: 500, name: "unknown channel", send: post(with(func(b map[string]any) { b["channelId"] = "no-such-channel" }), nil)},
 	}
 }

@@ -4,7 +4,9 @@ import (
 	"fmt"
 	"mime"
 	"slices"
+	"strconv"
 
+	"github.com/aicc-kit/applytoken/internal/rules"
 	"github.com/aicc-kit/applytoken/openapi"
 )
 
@@ -41,6 +43,63 @@ func documentedPairs() []pair {
 		return a.status - b.status
 	})
 	return ps
+}
+
+// The values the fixed cases and the mutants probe, read from the
+// contract, so that a change of the spec reaches them through `make
+// generate` alone. Each panics, naming what it needs, when the contract no
+// longer has it: the cases that probe it need revisiting.
+
+// userIDMaxLength is applyToken's userId maxLength.
+func userIDMaxLength() int {
+	p := openapi.Operation(opApplyToken).Body.Schema.Property("userId")
+	if p == nil || p.MaxLength == nil {
+		panic("contracttests: the contract's userId has no maxLength, which the fixed cases probe")
+	}
+	return int(*p.MaxLength)
+}
+
+// expireBounds are X-Token-Expire's minimum, maximum and default, in seconds.
+func expireBounds() (min, max, def int64) {
+	var s *rules.Schema
+	for _, p := range openapi.Operation(opTokenByAkSk).Params {
+		if p.Name == "X-Token-Expire" {
+			s = p.Schema
+		}
+	}
+	if s == nil || s.Minimum == nil || s.Maximum == nil {
+		panic("contracttests: the contract's X-Token-Expire needs a minimum and a maximum, which the fixed cases probe")
+	}
+	def, err := strconv.ParseInt(s.Default, 10, 64)
+	if err != nil {
+		panic("contracttests: the contract's X-Token-Expire has no integer default, which the fixed cases probe")
+	}
+	return int64(*s.Minimum), int64(*s.Maximum), def
+}
+
+// localeWithACountry is a locale with a country that locale's pattern
+// refuses.
+func localeWithACountry() string {
+	p := openapi.Operation(opApplyToken).Body.Schema.Property("locale")
+	if p == nil || p.Pattern == nil {
+		panic("contracttests: the contract's locale has no pattern, which the fixed cases probe")
+	}
+	candidates := []string{"en-US", "en_US", "en-us", "en-USA"}
+	for _, v := range candidates {
+		if !p.Pattern.MatchString(v) {
+			return v
+		}
+	}
+	panic(fmt.Sprintf("contracttests: locale's pattern %s takes every one of %q; give the fixed case a value it refuses", p.Pattern.Source, candidates))
+}
+
+// overTheCap is a body size over both operations' x-max-body-bytes.
+func overTheCap() int {
+	n := 0
+	for _, op := range openapi.Operations() {
+		n = max(n, int(op.Body.MaxBytes))
+	}
+	return n + 6<<10
 }
 
 // pathOf returns the spec path of an operation.

@@ -4,18 +4,21 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"os/exec"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/aicc-kit/applytoken/internal/fakeclock"
+	"github.com/aicc-kit/applytoken/openapi"
 	"github.com/aicc-kit/applytoken/server"
 )
 
@@ -45,10 +48,10 @@ var mutants = map[string]mutant{
 	"WWW-Authenticate dropped": {wrap: dropHeader("WWW-Authenticate"), want: "WWW-Authenticate"},
 	"long userId accepted": {wrap: editBody(func(m map[string]any) bool {
 		id, ok := m["userId"].(string)
-		if ok && len(id) > 32 {
-			m["userId"] = id[:32]
+		if ok && len(id) > userIDMaxLength() {
+			m["userId"] = id[:userIDMaxLength()]
 		}
-		return ok && len(id) > 32
+		return ok && len(id) > userIDMaxLength()
 	}), want: "status 200; want 400"},
 	"Cache-Control dropped": {wrap: dropHeader("Cache-Control"), want: "Cache-Control"},
 	"Allow dropped on 405":  {wrap: dropHeader("Allow"), want: "Allow"},
@@ -56,21 +59,21 @@ var mutants = map[string]mutant{
 	// Bounds.
 	"userId counted in bytes": {wrap: editBody(func(m map[string]any) bool {
 		id, ok := m["userId"].(string)
-		if ok && len(id) > 32 {
-			m["userId"] = strings.Repeat("u", 33) // refused, as if bytes were characters
+		if ok && len(id) > userIDMaxLength() {
+			m["userId"] = strings.Repeat("u", userIDMaxLength()+1) // refused, as if bytes were characters
 		}
-		return ok && len(id) > 32
-	}), want: "userId maxLength: 32 characters", fixedMiss: true},
+		return ok && len(id) > userIDMaxLength()
+	}), want: fmt.Sprintf("userId maxLength: %d characters", userIDMaxLength()), fixedMiss: true},
 	"X-Token-Expire maximum+1 accepted": {wrap: editHeader(func(r *http.Request) {
-		if r.Header.Get("X-Token-Expire") == "86401" {
-			r.Header.Set("X-Token-Expire", "86400")
+		if _, max, _ := expireBounds(); r.Header.Get("X-Token-Expire") == strconv.FormatInt(max+1, 10) {
+			r.Header.Set("X-Token-Expire", strconv.FormatInt(max, 10))
 		}
-	}), want: "X-Token-Expire maximum+1: 86401: status 200; want 400", fixedMiss: true},
+	}), want: fmt.Sprintf("X-Token-Expire maximum+1: %d: status 200; want 400", expireMax()+1), fixedMiss: true},
 	"X-Token-Expire minimum refused": {wrap: editHeader(func(r *http.Request) {
-		if r.Header.Get("X-Token-Expire") == "60" {
-			r.Header.Set("X-Token-Expire", "59")
+		if min, _, _ := expireBounds(); r.Header.Get("X-Token-Expire") == strconv.FormatInt(min, 10) {
+			r.Header.Set("X-Token-Expire", strconv.FormatInt(min-1, 10))
 		}
-	}), want: "X-Token-Expire minimum: 60: status 400; want 200", fixedMiss: true},
+	}), want: fmt.Sprintf("X-Token-Expire minimum: %d: status 400; want 200", expireMin()), fixedMiss: true},
 	"userName capped at 255 characters": {wrap: editBody(func(m map[string]any) bool {
 		name, ok := m["userName"].(string)
 		if ok && len([]rune(name)) > 255 {
@@ -153,9 +156,19 @@ var mutants = map[string]mutant{
 		want: "AccessToken with one character changed"},
 }
 
-var knownProperty = map[string]bool{
-	"userId": true, "userName": true, "channelId": true, "locale": true, "app_key": true, "app_secret": true,
-}
+// knownProperty holds the properties of both request bodies.
+var knownProperty = func() map[string]bool {
+	known := map[string]bool{}
+	for _, op := range openapi.Operations() {
+		for name := range op.Body.Schema.Properties {
+			known[name] = true
+		}
+	}
+	return known
+}()
+
+func expireMin() int64 { min, _, _ := expireBounds(); return min }
+func expireMax() int64 { _, max, _ := expireBounds(); return max }
 
 const (
 	mutantEnv    = "APPLYTOKEN_CONTRACTTESTS_MUTANT"

@@ -14,8 +14,8 @@ import (
 // known to be a configured one.
 func (s *Stub) logAccess(r *http.Request, w *responseWriter, start time.Time) {
 	status := w.status
-	if status == 0 {
-		status = http.StatusOK // nothing written: net/http sends 200
+	if status == 0 && w.notes.fault == "" {
+		status = http.StatusOK // nothing written: net/http sends 200 (a fault may have sent nothing: 0)
 	}
 	// What Logger.LogAttrs does, less its stack walk for the source line
 	// per request: the source is this function, found once.
@@ -40,6 +40,9 @@ func (s *Stub) logAccess(r *http.Request, w *responseWriter, start time.Time) {
 		slog.Duration("duration", end.Sub(start)),
 		slog.String("app_key", w.appKey),
 	)
+	if f := w.notes.fault; f != "" {
+		rec.AddAttrs(slog.String("fault", f)) // Inject's or FailNext's (faults.go)
+	}
 	h.Handle(ctx, rec)
 }
 

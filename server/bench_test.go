@@ -34,7 +34,7 @@ func BenchmarkApplyToken(b *testing.B) {
 func BenchmarkTokenByAkSk(b *testing.B) {
 	b.Run("stub", func(b *testing.B) {
 		s, _ := benchStub(b)
-		hdr := http.Header{"Content-Type": {"application/json"}, "X-Token-Expire": {"600"}}
+		hdr := http.Header{"Content-Type": {"application/json"}, "X-Token-Expire": {itoa(readSpec(b).expireDefault)}}
 		runExchange(b, s, newBenchExchange(openapi.TokenByAkSkPath, hdr, credentials(demoKey, demoSecret)))
 	})
 }

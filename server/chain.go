@@ -153,14 +153,15 @@ func (s *Stub) chain(op *operation, generated http.Handler) http.Handler {
 }
 
 // enter marks the answer as op's, for its documented headers and the
-// access log, and answers a fault armed with FailNext before any check.
+// access log, and meets a fault armed with Inject or FailNext before any
+// check.
 func (s *Stub) enter(op *operation, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if rw, ok := w.(*responseWriter); ok {
 			rw.op = op
 		}
-		if status, ok := s.faults.take(op.ID); ok {
-			writeError(w, op.answers[status])
+		if f, ok := s.faults.take(op.ID); ok {
+			s.meet(w, r, op, f, next) // faults.go
 			return
 		}
 		next.ServeHTTP(w, r)
@@ -179,13 +180,16 @@ func (s *Stub) enter(op *operation, next http.Handler) http.Handler {
 func capBody(op *operation, next http.Handler) http.Handler {
 	limit := op.Body.MaxBytes
 	tooLarge, cutOff := op.answers[http.StatusRequestEntityTooLarge], op.answers[http.StatusBadRequest]
+	overCap := bodyTooLarge(op)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		b, err := readBody(w, r, limit)
 		switch {
 		case err == errTooLarge:
+			noteViolation(w, overCap)
 			writeError(w, tooLarge)
 			return
 		case err != nil:
+			noteViolation(w, bodyCutOff)
 			writeError(w, cutOff)
 			return
 		}
@@ -207,6 +211,7 @@ func checkRules(op *operation, next http.Handler) http.Handler {
 			data = b.Bytes()
 		}
 		value, violations := op.DecodeRequest(r.Header, data)
+		noteChecked(w, violations)
 		if v := rules.First(violations); v != nil {
 			writeError(w, op.badRequest(v))
 			return

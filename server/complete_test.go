@@ -32,7 +32,7 @@ func TestAnswersAreComplete(t *testing.T) {
 	}
 	access := h.accessToken(demoKey, demoSecret)
 	answers := map[string][][]byte{ // by operationId: every kind of 200 the stub gives
-		openapi.TokenByAkSk: {answer(h.tokenRequest(demoKey, demoSecret, "")), answer(h.tokenRequest(demoKey, demoSecret, "60"))},
+		openapi.TokenByAkSk: {answer(h.tokenRequest(demoKey, demoSecret, "")), answer(h.tokenRequest(demoKey, demoSecret, itoa(readSpec(t).expireMin)))},
 		openapi.ApplyToken: {
 			answer(h.applyRequest(access, applyBody(nil))),
 			answer(h.applyRequest(access, applyBody(func(b map[string]any) { b["channelId"] = offChannel }))),

@@ -34,25 +34,35 @@ type Config struct {
 	// MessagingTokenLifetime is a ccmessaging-token's lifetime: whole
 	// seconds, 1s to 24h. Zero means the contract's (x-default-lifetime).
 	MessagingTokenLifetime time.Duration
+	// MessagingTokenRotateBefore is how close to its expiry a
+	// ccmessaging-token is replaced on a later call ([Stub.LaterCall]):
+	// whole seconds, 1s to 24h. Zero means 5 minutes.
+	MessagingTokenRotateBefore time.Duration
 	// Now is the stub's clock; nil means time.Now. Tests move it to expire
 	// tokens without waiting.
 	Now func() time.Time
 	// Logger receives the access log and internal failures; nil means
 	// slog.Default().
 	Logger *slog.Logger
+	// Journal is how many requests Stub.Journal keeps, the oldest dropped
+	// first: 0 to 1000000; 0 turns the journal off.
+	Journal int
 }
 
 // DefaultConfig returns the demo configuration: app key "demo-app-key"
 // with secret "demo-app-secret", channel "demo-channel" enabled and
-// "disabled-channel" disabled, and the contract's default lifetimes.
+// "disabled-channel" disabled, the contract's default lifetimes, and a
+// journal of the last 1000 requests.
 func DefaultConfig() Config {
 	access, _ := accessLifetimes()
 	messaging, _ := apiserver.ApplyTokenResult{}.Lifetime()
 	return Config{
-		Apps:                   map[string]string{"demo-app-key": "demo-app-secret"},
-		Channels:               map[string]bool{"demo-channel": true, "disabled-channel": false},
-		AccessTokenLifetime:    access.def,
-		MessagingTokenLifetime: messaging,
+		Apps:                       map[string]string{"demo-app-key": "demo-app-secret"},
+		Channels:                   map[string]bool{"demo-channel": true, "disabled-channel": false},
+		AccessTokenLifetime:        access.def,
+		MessagingTokenLifetime:     messaging,
+		MessagingTokenRotateBefore: defaultRotateBefore,
+		Journal:                    1000,
 	}
 }
 
@@ -62,6 +72,10 @@ const (
 	maxMessagingLifetime = 24 * time.Hour
 	minSigningKeyLen     = 32
 	maxAppKeyLen         = 255 // a token stores the app key's length in one byte
+	// defaultRotateBefore is the rotation window of a ccmessaging-token.
+	// The vendor says only that a token which expires during a session is
+	// replaced with the current request; 5 minutes is the stub's choice.
+	defaultRotateBefore = 5 * time.Minute
 )
 
 // lifetimeRange is the bounds and the default of a lifetime.
@@ -94,7 +108,8 @@ func accessLifetimes() (lifetimeRange, error) {
 	return lifetimeRange{min: seconds(*s.Minimum), max: seconds(*s.Maximum), def: seconds(def)}, nil
 }
 
-// withDefaults fills the lifetimes left zero from the contract.
+// withDefaults fills the lifetimes left zero from the contract, and the
+// rotation window with the stub's.
 func (c Config) withDefaults() (Config, lifetimeRange, error) {
 	access, err := accessLifetimes()
 	if err != nil {
@@ -105,6 +120,9 @@ func (c Config) withDefaults() (Config, lifetimeRange, error) {
 	}
 	if c.MessagingTokenLifetime == 0 {
 		c.MessagingTokenLifetime, _ = apiserver.ApplyTokenResult{}.Lifetime()
+	}
+	if c.MessagingTokenRotateBefore == 0 {
+		c.MessagingTokenRotateBefore = defaultRotateBefore
 	}
 	return c, access, nil
 }
@@ -117,6 +135,8 @@ func (c *Config) validate(access lifetimeRange) error {
 		fieldError("SigningKey", checkSigningKey(c.SigningKey)),
 		fieldError("AccessTokenLifetime", checkLifetime(c.AccessTokenLifetime, access.min, access.max)),
 		fieldError("MessagingTokenLifetime", checkLifetime(c.MessagingTokenLifetime, minMessagingLifetime, maxMessagingLifetime)),
+		fieldError("MessagingTokenRotateBefore", checkLifetime(c.MessagingTokenRotateBefore, minMessagingLifetime, maxMessagingLifetime)),
+		fieldError("Journal", checkJournal(c.Journal)),
 	)
 }
 
@@ -167,6 +187,13 @@ func checkChannels(channels map[string]bool) error {
 func checkSigningKey(key []byte) error {
 	if key != nil && len(key) < minSigningKeyLen {
 		return fmt.Errorf("want %d bytes or more, got %d", minSigningKeyLen, len(key))
+	}
+	return nil
+}
+
+func checkJournal(n int) error {
+	if n < 0 || n > maxJournal {
+		return fmt.Errorf("%d is outside 0 to %d", n, maxJournal)
 	}
 	return nil
 }

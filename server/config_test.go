@@ -27,8 +27,9 @@ func TestDefaultConfig(t *testing.T) {
 	if cfg.SigningKey != nil || cfg.AccessTokenLifetime != access.def || cfg.MessagingTokenLifetime != messaging {
 		t.Errorf("key %v, lifetimes %v and %v; want none, %v and %v", cfg.SigningKey, cfg.AccessTokenLifetime, cfg.MessagingTokenLifetime, access.def, messaging)
 	}
-	if access != (lifetimeRange{min: time.Minute, max: 24 * time.Hour, def: 10 * time.Minute}) {
-		t.Errorf("X-Token-Expire gives %+v; the contract says 60 to 86400, default 600", access)
+	sv := readSpec(t)
+	if access != (lifetimeRange{min: seconds(sv.expireMin), max: seconds(sv.expireMax), def: seconds(sv.expireDefault)}) {
+		t.Errorf("X-Token-Expire gives %+v; the contract says %d to %d seconds, default %d", access, sv.expireMin, sv.expireMax, sv.expireDefault)
 	}
 	if err := cfg.validate(access); err != nil {
 		t.Errorf("the demo does not validate: %v", err)
@@ -55,6 +56,7 @@ func TestZeroLifetimesAreTheContracts(t *testing.T) {
 
 // TestNewChecksConfig: every field is checked, and the error names it.
 func TestNewChecksConfig(t *testing.T) {
+	sv := readSpec(t) // AccessTokenLifetime keeps to X-Token-Expire's bounds
 	for field, edit := range map[string]func(*Config){
 		"Apps":                   func(c *Config) { c.Apps = nil },
 		"Apps ":                  func(c *Config) { c.Apps = map[string]string{"a key": "s"} },
@@ -62,9 +64,9 @@ func TestNewChecksConfig(t *testing.T) {
 		"Apps   ":                func(c *Config) { c.Apps = map[string]string{strings.Repeat("k", 256): "s"} },
 		"Channels":               func(c *Config) { c.Channels[""] = true },
 		"SigningKey":             func(c *Config) { c.SigningKey = []byte("short") },
-		"AccessTokenLifetime":    func(c *Config) { c.AccessTokenLifetime = 59 * time.Second },
-		"AccessTokenLifetime ":   func(c *Config) { c.AccessTokenLifetime = 86401 * time.Second },
-		"AccessTokenLifetime  ":  func(c *Config) { c.AccessTokenLifetime = 90500 * time.Millisecond },
+		"AccessTokenLifetime":    func(c *Config) { c.AccessTokenLifetime = seconds(sv.expireMin - 1) },
+		"AccessTokenLifetime ":   func(c *Config) { c.AccessTokenLifetime = seconds(sv.expireMax + 1) },
+		"AccessTokenLifetime  ":  func(c *Config) { c.AccessTokenLifetime = seconds(sv.expireMin) + 500*time.Millisecond },
 		"MessagingTokenLifetime": func(c *Config) { c.MessagingTokenLifetime = 25 * time.Hour },
 	} {
 		cfg := DefaultConfig()

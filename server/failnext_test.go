@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/aicc-kit/applytoken/gen/contract"
@@ -45,14 +46,23 @@ func TestFailNextEveryDocumentedStatus(t *testing.T) {
 }
 
 // TestFailNextTakesTheSpecsShape: a status the spec documents with a
-// header, here a 429 with Retry-After added to a copy of applyToken, is
-// answered with it and no change to the stub.
+// header, here one neither operation documents (429 while the contract
+// has none) added with Retry-After to a copy of applyToken, is answered
+// with it and no change to the stub; one added with no example, with a
+// fixed text.
 func TestFailNextTakesTheSpecsShape(t *testing.T) {
+	free := undocumented(contract.ApplyToken, contract.TokenByAkSk)
+	if len(free) < 2 {
+		t.Fatalf("the contract documents all but %v of the error statuses; this test needs two it does not", free)
+	}
+	withHeader, plain := free[0], free[1]
 	apply := *contract.ApplyToken
 	apply.Responses = append(slices.Clone(apply.Responses),
-		rules.Response{Status: 429, Schema: "Error", Example: `{"errorCode":"too_many_requests","exceptionInfo":"Slow down."}`,
+		rules.Response{Status: withHeader, Schema: "Error", Example: `{"errorCode":"slow_down","exceptionInfo":"Slow down."}`,
 			Headers: []rules.Header{{Name: "Retry-After", Required: true, Example: "30"}}},
-		rules.Response{Status: 503, Schema: "Error"}) // no example: a fixed text
+		rules.Response{Status: plain, Schema: "Error"}) // no example: a fixed text
+	slices.SortFunc(apply.Responses, func(a, b rules.Response) int { return a.Status - b.Status })
+	text := http.StatusText(plain)
 	cfg := DefaultConfig()
 	cfg.Logger = slog.New(slog.DiscardHandler)
 	s, err := newStub(cfg, []*rules.Operation{&apply, contract.TokenByAkSk})
@@ -64,8 +74,8 @@ func TestFailNextTakesTheSpecsShape(t *testing.T) {
 		code, info string
 		retryAfter string
 	}{
-		{429, "too_many_requests", "Slow down.", "30"},
-		{503, "service_unavailable", "Service Unavailable.", ""},
+		{withHeader, "slow_down", "Slow down.", "30"},
+		{plain, strings.ToLower(strings.ReplaceAll(text, " ", "_")), text + ".", ""},
 	} {
 		if err := s.FailNext(openapi.ApplyToken, tc.status); err != nil {
 			t.Fatal(err)
@@ -80,9 +90,28 @@ func TestFailNextTakesTheSpecsShape(t *testing.T) {
 			t.Errorf("FailNext %d: Content-Type %q", tc.status, ct)
 		}
 	}
-	if err := s.FailNext(openapi.TokenByAkSk, 429); err == nil {
-		t.Error("FailNext accepted a 429 for tokenByAkSk, which documents none")
+	if err := s.FailNext(openapi.TokenByAkSk, withHeader); err == nil {
+		t.Errorf("FailNext accepted a %d for tokenByAkSk, which documents none", withHeader)
 	}
+}
+
+// undocumented are the error statuses none of ops documents, those a
+// server is likeliest to add first (429, 503) first, then the rest of
+// 4xx and 5xx that net/http names, ascending.
+func undocumented(ops ...*rules.Operation) []int {
+	candidates := []int{http.StatusTooManyRequests, http.StatusServiceUnavailable}
+	for status := 400; status <= 599; status++ {
+		candidates = append(candidates, status)
+	}
+	var out []int
+	for _, status := range candidates {
+		if http.StatusText(status) == "" || slices.Contains(out, status) ||
+			slices.ContainsFunc(ops, func(op *rules.Operation) bool { return op.Response(status) != nil }) {
+			continue
+		}
+		out = append(out, status)
+	}
+	return out
 }
 
 func sameError(body []byte, code, info string) bool {

@@ -78,17 +78,18 @@ func TestFlow(t *testing.T) {
 		}
 	}
 
+	sv := readSpec(t)
 	var access string
 	t.Run(openapi.TokenByAkSk, func(t *testing.T) {
 		before := len(calls)
-		hdr := http.Header{"Content-Type": {"application/json"}, "X-Token-Expire": {"60"}}
+		hdr := http.Header{"Content-Type": {"application/json"}, "X-Token-Expire": {itoa(sv.expireMin)}}
 		rec := serve(openapi.TokenByAkSkPath, hdr, credentials(demoKey, demoSecret))
 		call := last(t, before)
 		req, _ := call.request.(apiserver.TokenByAkSkRequestObject)
 		if call.operationID != "TokenByAkSk" || call.pattern != "POST "+openapi.TokenByAkSkPath {
 			t.Errorf("strict call %q routed by %q", call.operationID, call.pattern)
 		}
-		if p := req.Params.XTokenExpire; p == nil || *p != 60 {
+		if p := req.Params.XTokenExpire; p == nil || int64(*p) != sv.expireMin {
 			t.Errorf("X-Token-Expire not bound by the generated wrapper: %v", p)
 		}
 		if req.Body == nil || req.Body.AppKey != demoKey || req.Body.AppSecret != demoSecret {
@@ -130,8 +131,8 @@ func TestFlow(t *testing.T) {
 			status int
 		}{
 			"forged AccessToken":       {openapi.ApplyTokenPath, authHeader(demoKey, "forged"), applyBody(nil), 403},
-			"userId too long":          {openapi.ApplyTokenPath, authHeader(demoKey, access), applyBody(func(b map[string]any) { b["userId"] = repeat("u", 33) }), 400},
-			"X-Token-Expire twice":     {openapi.TokenByAkSkPath, http.Header{"Content-Type": {"application/json"}, "X-Token-Expire": {"60", "70"}}, credentials(demoKey, demoSecret), 400},
+			"userId too long":          {openapi.ApplyTokenPath, authHeader(demoKey, access), applyBody(func(b map[string]any) { b["userId"] = repeat("u", sv.userIDMax+1) }), 400},
+			"X-Token-Expire twice":     {openapi.TokenByAkSkPath, http.Header{"Content-Type": {"application/json"}, "X-Token-Expire": {itoa(sv.expireMin), itoa(sv.expireMin + 10)}}, credentials(demoKey, demoSecret), 400},
 			"unknown path":             {"/nope", nil, nil, 404},
 			"percent-encoded spelling": {"/apiaccess/ccmessaging/apply%54oken", authHeader(demoKey, access), applyBody(nil), 404},
 		} {

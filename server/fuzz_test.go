@@ -22,14 +22,15 @@ import (
 // The fuzz targets drive the Stub in-process, one request per input, and
 // hold every answer to the contract: no panic and no internal failure
 // (nothing logged at Error), a status the operation documents,
-// and an answer that validates against the spec. Their seed corpus in
-// testdata/fuzz is every battery case of the operation (see
-// TestFuzzSeedCorpus); `make fuzz` runs each for FUZZTIME.
+// and an answer that validates against the spec. Their seeds are every
+// battery case of the operation, added at run time (fuzzSeeds), so that
+// they follow the contract; `make fuzz` runs each for FUZZTIME.
 
 // FuzzApplyToken varies applyToken's raw body and its three header
 // values. battery.AccessTokenPlaceholder in authorization becomes a live
 // AccessToken of the demo app, so inputs reach the body's checks.
 func FuzzApplyToken(f *testing.F) {
+	addSeeds(f, openapi.ApplyTokenPath, "Content-Type", "X-App-Key", "Authorization")
 	fz := newFuzzStub(f)
 	f.Fuzz(func(t *testing.T, body []byte, contentType, appKey, authorization string) {
 		authorization = strings.ReplaceAll(authorization, battery.AccessTokenPlaceholder, fz.access)
@@ -42,6 +43,7 @@ func FuzzApplyToken(f *testing.F) {
 // FuzzTokenByAkSk varies tokenByAkSk's raw body, its Content-Type and
 // X-Token-Expire.
 func FuzzTokenByAkSk(f *testing.F) {
+	addSeeds(f, openapi.TokenByAkSkPath, "Content-Type", "X-Token-Expire")
 	fz := newFuzzStub(f)
 	f.Fuzz(func(t *testing.T, body []byte, contentType, expire string) {
 		fz.check(t, openapi.TokenByAkSkPath, body, map[string]string{

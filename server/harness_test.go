@@ -7,12 +7,14 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/aicc-kit/applytoken/gen/contract"
 	"github.com/aicc-kit/applytoken/internal/fakeclock"
+	"github.com/aicc-kit/applytoken/internal/rules"
 	"github.com/aicc-kit/applytoken/internal/spectest"
 	"github.com/aicc-kit/applytoken/internal/stubproc"
 	"github.com/aicc-kit/applytoken/openapi"
@@ -30,6 +32,66 @@ type harness struct {
 
 // maxBody is the contract's cap on a request body (x-max-body-bytes).
 var maxBody = int(contract.ApplyToken.Body.MaxBytes)
+
+// specValues are the contract's values the tests probe, read from
+// gen/contract rather than restated: userId's maxLength, locale's
+// pattern, and X-Token-Expire's bounds and default, in seconds.
+type specValues struct {
+	userIDMax                           int
+	locale                              *rules.Pattern
+	expireMin, expireMax, expireDefault int64
+}
+
+// readSpec reads specValues, failing t when the contract no longer has
+// one of them (the tests that probe it need revisiting).
+func readSpec(t testing.TB) specValues {
+	t.Helper()
+	var v specValues
+	body := contract.ApplyTokenRequestSchema
+	if p := body.Property("userId"); p == nil || p.MaxLength == nil {
+		t.Fatalf("the contract's %s.userId has no maxLength, which these tests probe", body.Name)
+	} else {
+		v.userIDMax = int(*p.MaxLength)
+	}
+	if p := body.Property("locale"); p == nil || p.Pattern == nil {
+		t.Fatalf("the contract's %s.locale has no pattern, which these tests probe", body.Name)
+	} else {
+		v.locale = p.Pattern
+	}
+	var expire *rules.Schema
+	for _, p := range contract.TokenByAkSk.Params {
+		if p.Name == expireParam {
+			expire = p.Schema
+		}
+	}
+	if expire == nil || expire.Minimum == nil || expire.Maximum == nil || expire.Default == "" {
+		t.Fatalf("the contract's %s of %s needs a minimum, a maximum and a default, which these tests probe", expireParam, contract.OpTokenByAkSk)
+	}
+	def, err := strconv.ParseInt(expire.Default, 10, 64)
+	if err != nil {
+		t.Fatalf("the contract's default of %s, %q, is not an integer", expireParam, expire.Default)
+	}
+	v.expireMin, v.expireMax, v.expireDefault = int64(*expire.Minimum), int64(*expire.Maximum), def
+	return v
+}
+
+// refusedBy returns the first of candidates that the contract's pattern p
+// refuses, failing t when it takes them all: what must be refused is
+// derived from the pattern, not assumed.
+func refusedBy(t testing.TB, p *rules.Pattern, what string, candidates ...string) string {
+	t.Helper()
+	for _, c := range candidates {
+		if !p.MatchString(c) {
+			return c
+		}
+	}
+	t.Fatalf("the contract's pattern of %s, %s, takes every one of %q; give this test a value it refuses", what, p.Source, candidates)
+	return ""
+}
+
+// seconds is n seconds, and itoa n as decimal text.
+func seconds(n int64) time.Duration { return time.Duration(n) * time.Second }
+func itoa(n int64) string           { return strconv.FormatInt(n, 10) }
 
 // Names the table tests use beside the demo configuration.
 const (

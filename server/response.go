@@ -26,6 +26,7 @@ type responseWriter struct {
 	appKey      string
 	status      int
 	wroteHeader bool
+	notes       journalNotes // what the chain learns for the journal (journal.go)
 }
 
 func (w *responseWriter) WriteHeader(status int) {

@@ -34,7 +34,8 @@ const (
 )
 
 func TestStatusTable(t *testing.T) {
-	rows := append(tokenByAkSkRows(), applyTokenRows()...)
+	sv := readSpec(t)
+	rows := append(tokenByAkSkRows(sv), applyTokenRows(sv)...)
 	for _, row := range rows {
 		t.Run(fmt.Sprintf("%s/%d/%s", or(row.op, "unknown path"), row.status, row.name), func(t *testing.T) {
 			t.Parallel()
@@ -123,7 +124,9 @@ func fixedSentences() []string {
 	return s
 }
 
-func tokenByAkSkRows() []statusRow {
+// tokenByAkSkRows probe X-Token-Expire at the bounds and the default sv
+// reads from the contract.
+func tokenByAkSkRows(sv specValues) []statusRow {
 	post := func(header http.Header, body string) func(*harness) *http.Request {
 		return func(h *harness) *http.Request {
 			if header == nil {
@@ -147,14 +150,20 @@ func tokenByAkSkRows() []statusRow {
 			return h.tokenRequest(demoKey, demoSecret, "")
 		}
 	}
-	big := string(credentials(repeat("k", 70<<10), "s"))
+	big := string(credentials(repeat("k", maxBody+6<<10), "s"))
+	// configured is a default lifetime in the header's bounds other than
+	// the contract's.
+	configured := sv.expireDefault + 1
+	if configured > sv.expireMax {
+		configured = sv.expireDefault - 1
+	}
 	return []statusRow{
 		{op: tokenOp, status: 405, name: "GET", send: method(http.MethodGet)},
 		{op: tokenOp, status: 405, name: "PUT", send: method(http.MethodPut)},
 		{op: tokenOp, status: 405, name: "HEAD", send: method(http.MethodHead)},
 
-		{op: tokenOp, status: 413, name: "70 KiB body", send: post(nil, big)},
-		{op: tokenOp, status: 413, name: "70 KiB body, chunked", send: func(h *harness) *http.Request {
+		{op: tokenOp, status: 413, name: "6 KiB over the cap", send: post(nil, big)},
+		{op: tokenOp, status: 413, name: "6 KiB over the cap, chunked", send: func(h *harness) *http.Request {
 			return h.request(http.MethodPost, openapi.TokenByAkSkPath, http.Header{"Content-Type": {"application/json"}}, hiddenLength{strings.NewReader(big)})
 		}},
 		{op: tokenOp, status: 413, name: "one byte over the cap, not JSON", send: post(nil, repeat("x", maxBody+1))},
@@ -170,13 +179,13 @@ func tokenByAkSkRows() []statusRow {
 		{op: tokenOp, status: 400, name: "app_key a number", send: post(nil, `{"app_key":7,"app_secret":"`+canary+`"}`)},
 		{op: tokenOp, status: 400, name: "text/plain", send: post(http.Header{"Content-Type": {"text/plain"}}, valid)},
 		{op: tokenOp, status: 400, name: "no Content-Type", send: post(http.Header{}, valid)},
-		{op: tokenOp, status: 400, name: "X-Token-Expire 59", send: expire("59")},
-		{op: tokenOp, status: 400, name: "X-Token-Expire 86401", send: expire("86401")},
+		{op: tokenOp, status: 400, name: fmt.Sprintf("X-Token-Expire %d, below its minimum", sv.expireMin-1), send: expire(itoa(sv.expireMin - 1))},
+		{op: tokenOp, status: 400, name: fmt.Sprintf("X-Token-Expire %d, above its maximum", sv.expireMax+1), send: expire(itoa(sv.expireMax + 1))},
 		{op: tokenOp, status: 400, name: "X-Token-Expire not an integer", send: expire(canary)},
-		{op: tokenOp, status: 400, name: "X-Token-Expire a fraction", send: expire("600.5")},
-		{op: tokenOp, status: 400, name: "X-Token-Expire negative", send: expire("-600")},
+		{op: tokenOp, status: 400, name: "X-Token-Expire a fraction", send: expire(itoa(sv.expireDefault) + ".5")},
+		{op: tokenOp, status: 400, name: "X-Token-Expire negative", send: expire(itoa(-sv.expireDefault))},
 		{op: tokenOp, status: 400, name: "X-Token-Expire empty", send: post(http.Header{"Content-Type": {"application/json"}, "X-Token-Expire": {""}}, valid)},
-		{op: tokenOp, status: 400, name: "X-Token-Expire twice", send: post(http.Header{"Content-Type": {"application/json"}, "X-Token-Expire": {"600", "700"}}, valid)},
+		{op: tokenOp, status: 400, name: "X-Token-Expire twice", send: post(http.Header{"Content-Type": {"application/json"}, "X-Token-Expire": {itoa(sv.expireDefault), itoa(sv.expireMin)}}, valid)},
 
 		{op: tokenOp, status: 401, name: "wrong secret", send: expire(""), config: func(c *Config) { c.Apps[demoKey] = "another-secret" }},
 		{op: tokenOp, status: 401, name: "unknown app key", send: post(nil, string(credentials(canary, demoSecret)))},
@@ -188,13 +197,13 @@ func tokenByAkSkRows() []statusRow {
 		{op: tokenOp, status: 400, name: "injected", send: faulty(400)},
 		{op: tokenOp, status: 413, name: "injected", send: faulty(413)},
 
-		{op: tokenOp, status: 200, name: "default lifetime", send: expire(""), check: accessToken("600")},
-		{op: tokenOp, status: 200, name: "X-Token-Expire 60", send: expire("60"), check: accessToken("60")},
-		{op: tokenOp, status: 200, name: "X-Token-Expire 86400", send: expire("86400"), check: accessToken("86400")},
-		{op: tokenOp, status: 200, name: "configured default", send: expire(""), check: accessToken("1800"),
-			config: func(c *Config) { c.AccessTokenLifetime = 30 * time.Minute }},
-		{op: tokenOp, status: 200, name: "unknown fields ignored", send: post(nil, `{"app_key":"demo-app-key","app_secret":"demo-app-secret","extra":{"a":[1]}}`), check: accessToken("600")},
-		{op: tokenOp, status: 200, name: "charset in Content-Type", send: post(http.Header{"Content-Type": {"application/json; charset=UTF-8"}}, valid), check: accessToken("600")},
+		{op: tokenOp, status: 200, name: "default lifetime", send: expire(""), check: accessToken(itoa(sv.expireDefault))},
+		{op: tokenOp, status: 200, name: fmt.Sprintf("X-Token-Expire %d, its minimum", sv.expireMin), send: expire(itoa(sv.expireMin)), check: accessToken(itoa(sv.expireMin))},
+		{op: tokenOp, status: 200, name: fmt.Sprintf("X-Token-Expire %d, its maximum", sv.expireMax), send: expire(itoa(sv.expireMax)), check: accessToken(itoa(sv.expireMax))},
+		{op: tokenOp, status: 200, name: "configured default", send: expire(""), check: accessToken(itoa(configured)),
+			config: func(c *Config) { c.AccessTokenLifetime = seconds(configured) }},
+		{op: tokenOp, status: 200, name: "unknown fields ignored", send: post(nil, `{"app_key":"demo-app-key","app_secret":"demo-app-secret","extra":{"a":[1]}}`), check: accessToken(itoa(sv.expireDefault))},
+		{op: tokenOp, status: 200, name: "charset in Content-Type", send: post(http.Header{"Content-Type": {"application/json; charset=UTF-8"}}, valid), check: accessToken(itoa(sv.expireDefault))},
 	}
 }
 
@@ -221,7 +230,10 @@ func accessToken(expires string) func(*testing.T, *harness, *http.Response, []by
 	}
 }
 
-func applyTokenRows() []statusRow {
+// applyTokenRows probe userId at the maxLength, locale against the
+// pattern, and AccessTokens at the default lifetime sv reads from the
+// contract.
+func applyTokenRows(sv specValues) []statusRow {
 	// with sends edit(body) under the demo app's fresh credentials, with
 	// the headers changed by hdr.
 	with := func(edit func(map[string]any), hdr func(http.Header)) func(*harness) *http.Request {
@@ -270,7 +282,7 @@ func applyTokenRows() []statusRow {
 			return req
 		}
 	}
-	big := applyBody(field("userName", repeat("n", 70<<10)))
+	big := applyBody(field("userName", repeat("n", maxBody+6<<10)))
 	exact := applyBody(field("pad", ""))
 	exact = applyBody(field("pad", repeat("p", maxBody-len(exact))))
 	ap := openapi.ApplyTokenPath
@@ -296,7 +308,7 @@ func applyTokenRows() []statusRow {
 
 		{op: applyOp, status: 401, name: "no credentials", send: with(nil, del("X-App-Key", "Authorization"))},
 		{op: applyOp, status: 401, name: "no credentials and a bad body", send: raw("not json "+canary, del("X-App-Key", "Authorization"))},
-		{op: applyOp, status: 401, name: "no credentials and a 70 KiB body", send: raw(string(big), del("X-App-Key", "Authorization"))},
+		{op: applyOp, status: 401, name: "no credentials and a body over the cap", send: raw(string(big), del("X-App-Key", "Authorization"))},
 		{op: applyOp, status: 401, name: "x-app-key missing", send: with(nil, del("X-App-Key"))},
 		{op: applyOp, status: 401, name: "x-app-key empty", send: with(nil, set("X-App-Key", ""))},
 		{op: applyOp, status: 401, name: "x-app-key twice", send: with(nil, set("X-App-Key", demoKey, demoKey))},
@@ -328,7 +340,7 @@ func applyTokenRows() []statusRow {
 		{op: applyOp, status: 403, name: "truncated", send: token(func(h *harness) string { tok := h.accessToken(demoKey, demoSecret); return tok[:len(tok)-2] })},
 		{op: applyOp, status: 403, name: "expired", send: token(func(h *harness) string {
 			tok := h.accessToken(demoKey, demoSecret)
-			h.clock.Advance(600 * time.Second)
+			h.clock.Advance(seconds(sv.expireDefault)) // the default lifetime
 			return tok
 		})},
 		{op: applyOp, status: 403, name: "issued to another app key", send: token(func(h *harness) string { return h.accessToken(otherKey, otherSecret) })},
@@ -340,20 +352,20 @@ func applyTokenRows() []statusRow {
 		{op: applyOp, status: 403, name: "forged, with a bad body", send: func(h *harness) *http.Request {
 			return h.applyRequest("forged", []byte("not json"))
 		}},
-		{op: applyOp, status: 403, name: "forged, with a 70 KiB body", send: func(h *harness) *http.Request {
+		{op: applyOp, status: 403, name: "forged, with a body over the cap", send: func(h *harness) *http.Request {
 			return h.applyRequest("forged", big)
 		}},
 		{op: applyOp, status: 403, name: "injected", send: faulty(403)},
 
-		{op: applyOp, status: 413, name: "70 KiB body", send: raw(string(big), nil)},
-		{op: applyOp, status: 413, name: "70 KiB body, chunked", send: func(h *harness) *http.Request {
+		{op: applyOp, status: 413, name: "6 KiB over the cap", send: raw(string(big), nil)},
+		{op: applyOp, status: 413, name: "6 KiB over the cap, chunked", send: func(h *harness) *http.Request {
 			return h.request(http.MethodPost, ap, authHeader(demoKey, h.accessToken(demoKey, demoSecret)), hiddenLength{bytes.NewReader(big)})
 		}},
 		{op: applyOp, status: 413, name: "one byte over the cap, not JSON", send: raw(repeat("x", maxBody+1), nil)},
 		{op: applyOp, status: 413, name: "injected", send: faulty(413)},
 
-		{op: applyOp, status: 400, name: "userId of 40 characters", send: with(field("userId", canary+repeat("u", 40-len(canary))), nil)},
-		{op: applyOp, status: 400, name: "userId of 33 characters", send: with(field("userId", repeat("u", 33)), nil)},
+		{op: applyOp, status: 400, name: fmt.Sprintf("userId of %d characters, maxLength+8", sv.userIDMax+8), send: with(field("userId", canary+repeat("u", sv.userIDMax+8-len(canary))), nil)},
+		{op: applyOp, status: 400, name: fmt.Sprintf("userId of %d characters, maxLength+1", sv.userIDMax+1), send: with(field("userId", repeat("u", sv.userIDMax+1)), nil)},
 		{op: applyOp, status: 400, name: "userId empty", send: with(field("userId", ""), nil)},
 		{op: applyOp, status: 400, name: "userId a number", send: with(field("userId", 7), nil)},
 		{op: applyOp, status: 400, name: "userId null", send: with(field("userId", nil), nil)},
@@ -364,8 +376,12 @@ func applyTokenRows() []statusRow {
 		{op: applyOp, status: 400, name: "channelId a number", send: with(field("channelId", 7), nil)},
 		{op: applyOp, status: 400, name: "channelId empty", send: with(field("channelId", ""), nil)},
 		{op: applyOp, status: 400, name: "channelId missing", send: with(drop("channelId"), nil)},
-		{op: applyOp, status: 400, name: "locale with a country", send: with(field("locale", "en-US"), nil)},
-		{op: applyOp, status: 400, name: "locale in capitals", send: with(field("locale", "EN"), nil)},
+		{op: applyOp, status: 400, name: "locale with a country", send: func(h *harness) *http.Request {
+			return with(field("locale", refusedBy(h.t, sv.locale, "locale", "en-US", "en_US", "en-us", "en-USA")), nil)(h)
+		}},
+		{op: applyOp, status: 400, name: "locale in capitals", send: func(h *harness) *http.Request {
+			return with(field("locale", refusedBy(h.t, sv.locale, "locale", "EN")), nil)(h)
+		}},
 		{op: applyOp, status: 400, name: "locale missing", send: with(drop("locale"), nil)},
 		{op: applyOp, status: 400, name: "not JSON", send: raw(`{"userId":`, nil)},
 		{op: applyOp, status: 400, name: "trailing data", send: raw(string(applyBody(nil))+"x", nil)},
@@ -411,17 +427,17 @@ func applyTokenRows() []statusRow {
 		{op: applyOp, status: 200, name: "plain application/json", send: with(nil, set("Content-Type", "application/json")), check: messagingToken},
 		{op: applyOp, status: 200, name: "unknown fields ignored", send: with(field("extra", map[string]any{"a": []int{1}}), nil), check: messagingToken},
 		{op: applyOp, status: 200, name: "channelId and an unknown CHANNELID", send: with(field("CHANNELID", canary), nil), check: messagingToken},
-		{op: applyOp, status: 200, name: "userId of 32 characters", send: with(field("userId", repeat("u", 32)), nil), check: messagingToken},
-		{op: applyOp, status: 200, name: "userId of 32 non-ASCII characters", send: with(field("userId", repeat("é", 32)), nil), check: messagingToken},
+		{op: applyOp, status: 200, name: fmt.Sprintf("userId of %d characters, maxLength", sv.userIDMax), send: with(field("userId", repeat("u", sv.userIDMax)), nil), check: messagingToken},
+		{op: applyOp, status: 200, name: fmt.Sprintf("userId of %d non-ASCII characters, maxLength", sv.userIDMax), send: with(field("userId", repeat("é", sv.userIDMax)), nil), check: messagingToken},
 		{op: applyOp, status: 200, name: "three-letter locale", send: with(field("locale", "fil"), nil), check: messagingToken},
-		{op: applyOp, status: 200, name: "body of exactly 64 KiB", send: raw(string(exact), nil), check: messagingToken},
+		{op: applyOp, status: 200, name: "body of exactly the cap", send: raw(string(exact), nil), check: messagingToken},
 		{op: applyOp, status: 200, name: "channel enabled at run time", send: func(h *harness) *http.Request {
 			h.stub.SetChannel("new-channel", true)
 			return with(field("channelId", "new-channel"), nil)(h)
 		}, check: messagingToken},
 		{op: applyOp, status: 200, name: "AccessToken in its last second", send: token(func(h *harness) string {
 			tok := h.accessToken(demoKey, demoSecret)
-			h.clock.Advance(599 * time.Second)
+			h.clock.Advance(seconds(sv.expireDefault - 1))
 			return tok
 		}), check: messagingToken},
 		{op: applyOp, status: 200, name: "AccessToken from a replica with the same key", config: sharedKey, send: token(func(h *harness) string {

@@ -27,6 +27,7 @@ type Stub struct {
 	handler http.Handler          // the generated router, behind the chain
 	faults  faults
 	log     *slog.Logger
+	journal *journal // nil when Config.Journal is 0
 }
 
 // New returns a Stub serving cfg, or an error naming the field of cfg that
@@ -52,7 +53,7 @@ func newStub(cfg Config, ops []*rules.Operation, middlewares ...apiserver.Strict
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
-	s := &Stub{ops: map[string]*operation{}, log: cfg.Logger}
+	s := &Stub{ops: map[string]*operation{}, log: cfg.Logger, journal: newJournal(cfg.Journal)}
 	if s.log == nil {
 		s.log = slog.Default()
 	}
@@ -80,21 +81,14 @@ func (s *Stub) SetChannel(id string, enabled bool) {
 }
 
 // FailNext makes the next call of op, an operationId of the contract
-// ("tokenByAkSk" or "applyToken"), answer status whatever the request,
-// with the Error body of the contract's example for that status and the
-// headers it documents beside it. status must be an error status the
-// contract documents for op, so that even a fault keeps to the contract.
-// Calls queue up: two calls fail the next two requests.
+// ("tokenByAkSk" or "applyToken") or OpLaterCall, answer status whatever
+// the request, with the Error body of the contract's example for that
+// status and the headers it documents beside it. status must be an error
+// status the contract documents for op, so that even a fault keeps to the
+// contract. Calls queue up: two calls fail the next two requests. It is
+// Inject(op, Fault{Status: status}).
 func (s *Stub) FailNext(op string, status int) error {
-	o, ok := s.ops[op]
-	if !ok {
-		return fmt.Errorf("server: FailNext: unknown operation %q; the contract has %s", op, strings.Join(slices.Sorted(maps.Keys(s.ops)), ", "))
-	}
-	if _, ok := o.answers[status]; !ok {
-		return fmt.Errorf("server: FailNext: %s documents no error status %d; it documents %v", op, status, o.Statuses())
-	}
-	s.faults.push(op, status)
-	return nil
+	return s.inject("FailNext", op, Fault{Status: status})
 }
 
 // ServeHTTP answers one request: recovery from panics and the access log
@@ -119,6 +113,7 @@ var writers = sync.Pool{New: func() any { return new(responseWriter) }}
 
 func (s *Stub) done(rw *responseWriter, r *http.Request, start time.Time) {
 	s.logAccess(r, rw, start)
+	s.record(rw, r)
 	*rw = responseWriter{}
 	writers.Put(rw)
 }
@@ -168,6 +163,7 @@ func (s *Stub) requestError(w http.ResponseWriter, r *http.Request, err error) {
 	if rw, ok := w.(*responseWriter); ok {
 		op = rw.op
 	}
+	noteViolation(w, bindViolation(err))
 	writeError(w, op.answer(http.StatusBadRequest))
 }
 

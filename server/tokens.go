@@ -83,7 +83,12 @@ func (s *signer) issue(p purpose, appKey, subject string, exp time.Time) string 
 	buf = append(buf, appKey...)
 	digest := sha256.Sum256([]byte(subject))
 	buf = append(buf, digest[:digestLen]...)
-	buf = st.sign(buf, buf)
+	return st.seal(buf)
+}
+
+// seal signs body, built in st.raw, and returns the token's text.
+func (st *macState) seal(body []byte) string {
+	buf := st.sign(body, body)
 	n := base64.RawURLEncoding.EncodedLen(len(buf))
 	if n > len(st.text) {
 		return base64.RawURLEncoding.EncodeToString(buf) // an app key longer than New allows
@@ -96,18 +101,49 @@ func (s *signer) issue(p purpose, appKey, subject string, exp time.Time) string 
 // appKey, at now. The signature is checked, in constant time, before any
 // field is believed.
 func (s *signer) verify(p purpose, appKey, token string, now time.Time) error {
-	if len(token) > maxTokenText {
-		return errBadToken
-	}
+	_, err := s.expiry(p, appKey, token, now)
+	return err
+}
+
+// expiry is verify that also says when the token expires.
+func (s *signer) expiry(p purpose, appKey, token string, now time.Time) (time.Time, error) {
 	st := s.states.Get().(*macState)
 	defer s.states.Put(st)
+	body, err := st.open(p, appKey, token, now)
+	if err != nil {
+		return time.Time{}, err
+	}
+	return time.Unix(int64(binary.BigEndian.Uint64(body[1:9])), 0), nil
+}
+
+// renew returns a token for the purpose, app key and subject of token,
+// which must be live (as verify says), that expires at exp. Its nonce is
+// new; token itself stays valid to its own expiry.
+func (s *signer) renew(p purpose, appKey, token string, now, exp time.Time) (string, error) {
+	st := s.states.Get().(*macState)
+	defer s.states.Put(st)
+	body, err := st.open(p, appKey, token, now)
+	if err != nil {
+		return "", err
+	}
+	binary.BigEndian.PutUint64(body[1:9], uint64(exp.Unix()))
+	rand.Read(body[9 : 9+nonceLen])
+	return st.seal(body), nil
+}
+
+// open decodes token into st.raw and returns the part before its MAC,
+// once the MAC, the purpose, the app key and the expiry have been checked.
+func (st *macState) open(p purpose, appKey, token string, now time.Time) ([]byte, error) {
+	if len(token) > maxTokenText {
+		return nil, errBadToken
+	}
 	n, err := base64.RawURLEncoding.Decode(st.raw[:], []byte(token))
 	if err != nil || n < minTokenLen {
-		return errBadToken
+		return nil, errBadToken
 	}
 	body, mac := st.raw[:n-macLen], st.raw[n-macLen:n]
 	if !hmac.Equal(mac, st.sign(st.sum[:0], body)) {
-		return errBadToken
+		return nil, errBadToken
 	}
 	keyLen := int(body[headerLen-1])
 	switch {
@@ -115,9 +151,9 @@ func (s *signer) verify(p purpose, appKey, token string, now time.Time) error {
 		len(body) != headerLen+keyLen+digestLen,
 		string(body[headerLen:headerLen+keyLen]) != appKey,
 		now.Unix() >= int64(binary.BigEndian.Uint64(body[1:9])):
-		return errBadToken
+		return nil, errBadToken
 	}
-	return nil
+	return body, nil
 }
 
 // sign appends the MAC of msg to dst.

@@ -27,6 +27,7 @@ type vendor struct {
 	accessLifetimes   lifetimeRange
 	accessLifetime    time.Duration
 	messagingLifetime time.Duration
+	rotateBefore      time.Duration // a ccmessaging-token's rotation window (latercall.go)
 	// The 200 bodies before the vendor fills in its own properties: every
 	// other property of the schema holds its example in the contract.
 	accessResult apiserver.AccessTokenResult
@@ -46,6 +47,7 @@ func newVendor(cfg Config, access lifetimeRange, key []byte, ops map[string]*ope
 		accessLifetimes:   access,
 		accessLifetime:    cfg.AccessTokenLifetime,
 		messagingLifetime: cfg.MessagingTokenLifetime,
+		rotateBefore:      cfg.MessagingTokenRotateBefore,
 		errors:            map[string]map[int]apiserver.Error{},
 	}
 	for id, op := range ops {

@@ -102,6 +102,9 @@ var fileFields = map[string]func(cfg *server.Config, decode func(any) error) err
 	},
 	"accessTokenLifetime":    lifetimeField(func(c *server.Config) *time.Duration { return &c.AccessTokenLifetime }),
 	"messagingTokenLifetime": lifetimeField(func(c *server.Config) *time.Duration { return &c.MessagingTokenLifetime }),
+	"messagingTokenRotateBefore": lifetimeField(func(c *server.Config) *time.Duration {
+		return &c.MessagingTokenRotateBefore
+	}),
 }
 
 func lifetimeField(field func(*server.Config) *time.Duration) func(*server.Config, func(any) error) error {

@@ -18,11 +18,23 @@ const controlsPrefix = "/_stub/"
 // pipeline that runs the binary can drive every documented status:
 //
 //	POST /_stub/fail-next {"op":"tokenByAkSk","status":500}   the next call of op answers status
+//	POST /_stub/fail-next {"op":"applyToken","delay":"1.5s","fault":"reset"}  or a delay, a fault
 //	POST /_stub/channel   {"id":"sales","enabled":false}       configure a channel
+//	POST /_stub/later-call                                     a later CC-Messaging call (server.Stub.LaterCall)
 //
-// Both answer 204, or 400 with the Error body.
+// Both answer 204, or 400 with the Error body. GET /_stub/requests
+// answers the request journal, DELETE /_stub/requests empties it (journal.go).
 func controls(stub *server.Stub) http.Handler {
+	laterCall := stub.LaterCall()
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == server.LaterCallPath && r.Method == http.MethodPost {
+			laterCall.ServeHTTP(w, r) // not a control: the stand-in for a later call (faults.go)
+			return
+		}
+		if r.URL.Path == controlsPrefix+"requests" {
+			serveJournal(w, r, stub)
+			return
+		}
 		if r.Method != http.MethodPost {
 			w.Header().Set("Allow", "POST")
 			writeError(w, http.StatusMethodNotAllowed, "method_not_allowed", "The method is not allowed on this path. Use POST.")
@@ -31,13 +43,7 @@ func controls(stub *server.Stub) http.Handler {
 		var err error
 		switch r.URL.Path {
 		case controlsPrefix + "fail-next":
-			var in struct {
-				Op     string `json:"op"`
-				Status int    `json:"status"`
-			}
-			if err = decodeControl(r, &in); err == nil {
-				err = stub.FailNext(in.Op, in.Status)
-			}
+			err = failNext(r, stub) // faults.go
 		case controlsPrefix + "channel":
 			var in struct {
 				ID      string `json:"id"`

@@ -16,6 +16,7 @@ const (
 	envSigningKey             = "APPLYTOKEN_SIGNING_KEY"
 	envAccessTokenLifetime    = "APPLYTOKEN_ACCESS_TOKEN_LIFETIME"
 	envMessagingTokenLifetime = "APPLYTOKEN_MESSAGING_TOKEN_LIFETIME"
+	envMessagingRotateBefore  = "APPLYTOKEN_MESSAGING_TOKEN_ROTATE_BEFORE"
 )
 
 // applyEnv overrides cfg from the environment. The app pair replaces every
@@ -54,6 +55,10 @@ func applyEnv(cfg *server.Config, getenv func(string) string) error {
 		}},
 		{envMessagingTokenLifetime, func(c *server.Config, s string) (err error) {
 			c.MessagingTokenLifetime, err = parseLifetime(s)
+			return err
+		}},
+		{envMessagingRotateBefore, func(c *server.Config, s string) (err error) {
+			c.MessagingTokenRotateBefore, err = parseLifetime(s)
 			return err
 		}},
 	} {

@@ -22,6 +22,7 @@ type options struct {
 	maxHeaderBytes    int
 	logLevel          slog.Level
 	controls          bool
+	failOnViolation   bool
 	version           bool
 }
 
@@ -44,6 +45,15 @@ Environment (overrides -config; an empty variable is ignored):
                                                accept each other's tokens
   APPLYTOKEN_ACCESS_TOKEN_LIFETIME             default AccessToken lifetime, 60s to 24h
   APPLYTOKEN_MESSAGING_TOKEN_LIFETIME          ccmessaging-token lifetime, 1s to 24h
+  APPLYTOKEN_MESSAGING_TOKEN_ROTATE_BEFORE     a later call (/_stub/later-call) renews a
+                                               ccmessaging-token this close to expiry; 5m
+`
+
+// usageExit is the exit status, as main's doc comment says.
+const usageExit = `
+Exit status: 0 after a clean shutdown, 1 when serving fails, 2 for bad
+flags or configuration, 3 with -fail-on-violation when a request broke the
+contract (after a clean shutdown).
 `
 
 // parseFlags reads args. Help is written to stderr and reported as
@@ -56,6 +66,7 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 		fmt.Fprint(stderr, usageHead)
 		fs.PrintDefaults()
 		fmt.Fprint(stderr, usageEnv)
+		fmt.Fprint(stderr, usageExit)
 	}
 	fs.StringVar(&o.addr, "addr", "127.0.0.1:8080", "`host:port` to listen on; port 0 picks a free one")
 	fs.StringVar(&o.config, "config", "", "config `file`, YAML or JSON (see cmd/applytoken-stub/demo.yaml)")
@@ -67,7 +78,8 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	fs.DurationVar(&o.idleTimeout, "idle-timeout", 60*time.Second, "how long an idle keep-alive connection stays open")
 	fs.DurationVar(&o.shutdownTimeout, "shutdown-timeout", 15*time.Second, "grace period for requests in flight after SIGINT or SIGTERM")
 	fs.IntVar(&o.maxHeaderBytes, "max-header-bytes", 16<<10, "cap on a request's header `bytes`")
-	fs.BoolVar(&o.controls, "controls", false, "serve test controls under /_stub/ (fail-next, channel); never in production")
+	fs.BoolVar(&o.controls, "controls", false, "serve test controls under /_stub/ (fail-next, channel, requests) and the later-call stand-in; never in production")
+	fs.BoolVar(&o.failOnViolation, "fail-on-violation", false, "on stop, print every contract rule the requests broke to stderr, and exit 3 if one did")
 	fs.TextVar(&o.logLevel, "log-level", slog.LevelInfo, "access log `level`: debug, info, warn or error")
 	fs.BoolVar(&o.version, "version", false, "print the module version and the contract's info.version, then exit")
 	if err := fs.Parse(args); err != nil {

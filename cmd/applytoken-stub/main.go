@@ -15,6 +15,14 @@
 // POST /_stub/fail-next {"op":"tokenByAkSk","status":500} makes the next
 // call of op answer status, and POST /_stub/channel {"id":"sales",
 // "enabled":false} configures a channel. Never use it in production.
+// GET /_stub/requests answers the request journal (server.Journal: each
+// request with the contract rules it broke), DELETE /_stub/requests
+// empties it. Without -controls or -fail-on-violation there is no journal.
+//
+// With -fail-on-violation it prints, when it stops, every contract rule
+// the requests broke (counts by operation, header or field and rule, and
+// the first requests that broke one) to stderr, and exits 3 if any did:
+// run any client against it and the pipeline fails on a bad request.
 //
 // Configuration comes from the demo (server.DefaultConfig), then the -config file (YAML,
 // or JSON by its .json name), then the environment variables listed by
@@ -23,7 +31,8 @@
 // -version prints the module version and the contract's info.version.
 //
 // Exit status: 0 after a clean shutdown, 1 when serving fails, 2 for bad
-// flags or configuration.
+// flags or configuration, 3 with -fail-on-violation when a request broke
+// the contract (after a clean shutdown).
 package main
 
 import (

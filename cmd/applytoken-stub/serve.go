@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"time"
 
 	"github.com/aicc-kit/applytoken/internal/version"
 	"github.com/aicc-kit/applytoken/server"
@@ -40,11 +41,13 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 		return 2
 	}
 	cfg.Logger = logger
+	cfg.Journal = journalSize(o, cfg.Journal) // journal.go
 	stub, err := server.New(cfg)
 	if err != nil {
 		fmt.Fprintf(stderr, "applytoken-stub: %v\n", err)
 		return 2
 	}
+	context.AfterFunc(ctx, stub.StopDelays) // a stop answers requests a fault delays at once
 	srv := &http.Server{
 		Handler:           routes(stub, o.controls),
 		ReadHeaderTimeout: o.readHeaderTimeout,
@@ -67,14 +70,15 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 		fmt.Fprintf(stderr, "applytoken-stub: %v\n", err)
 		return 1
 	}
-	return serve(ctx, srv, ln, o, cfg, stdout, logger)
+	return failOnViolation(o, stub, serve(ctx, srv, ln, o, cfg, stdout, logger), logw) // journal.go
 }
 
 // serve runs srv on ln until ctx is done, then shuts it down gracefully:
-// the listener closes at once, requests in flight get -shutdown-timeout
-// to finish.
+// the listener closes at once, and every request the server has read is
+// answered (drain.go), within -shutdown-timeout.
 func serve(ctx context.Context, srv *http.Server, ln net.Listener, o options, cfg server.Config, stdout io.Writer, logger *slog.Logger) int {
 	useTLS := srv.TLSConfig != nil // read before serving: Serve may fill TLSConfig in for HTTP/2
+	drain := newDrainer(srv)
 	errc := make(chan error, 1)
 	go func() {
 		if useTLS {
@@ -96,15 +100,19 @@ func serve(ctx context.Context, srv *http.Server, ln net.Listener, o options, cf
 	logger.Info("shutting down", "grace", o.shutdownTimeout)
 	sctx, cancel := context.WithTimeout(context.Background(), o.shutdownTimeout)
 	defer cancel()
-	if err := srv.Shutdown(sctx); err != nil {
+	if err := drain.drain(sctx, srv, ln, errc, min(idleGrace, o.shutdownTimeout/4)); err != nil {
 		logger.Error("requests still in flight after the grace period; closing", "error", err)
 		srv.Close()
 		return 1
 	}
-	<-errc // http.ErrServerClosed
 	logger.Info("stopped")
 	return 0
 }
+
+// idleGrace is how long a connection that has just been answered may stay
+// idle before a stop closes it: time for its client to send the next
+// request, which is then answered (drain.go).
+const idleGrace = time.Second
 
 // baseURL is the address people can reach: a wildcard listener is reached
 // through the loopback address.

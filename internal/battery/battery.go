@@ -64,8 +64,10 @@ const (
 // real one in its place.
 const AccessTokenPlaceholder = "${ACCESS_TOKEN}"
 
-// MaxBody is the body cap the contract documents (413 above it).
-const MaxBody = 64 << 10
+// MaxBody is the body cap the contract documents for applyToken
+// (x-max-body-bytes; 413 above it). Each operation's cases follow its own
+// cap, read from the contract.
+var MaxBody = int(openapi.Operation(ApplyToken).Body.MaxBytes)
 
 // MaxTime is how long any answer may take.
 const MaxTime = 2 * time.Second

@@ -18,6 +18,7 @@ import (
 type operation struct {
 	id, method, path string
 	body             *rules.Schema // the application/json request body
+	maxBody          int           // the body's cap in bytes (x-max-body-bytes); 0 for none
 	example          object        // the body built from its properties' examples
 	params           []rules.Param // the header parameters but credentials
 	// header passes every check before the body's: the Content-Type and,
@@ -42,6 +43,7 @@ func operations() []*operation {
 			panic(fmt.Sprintf("battery: %s has no application/json body", op.id))
 		}
 		op.body = spec.Body.Schema
+		op.maxBody = int(spec.Body.MaxBytes)
 		op.example = exampleObject(op.body)
 		switch op.id {
 		case TokenByAkSk:
@@ -114,7 +116,7 @@ func exampleObject(schema *rules.Schema) object {
 // then 400 when the schema refuses it, then what the operation says.
 func (op *operation) status(body []byte, valid bool) (int, Validation) {
 	switch {
-	case len(body) > MaxBody:
+	case op.maxBody > 0 && len(body) > op.maxBody:
 		return http.StatusRequestEntityTooLarge, Unreached
 	case !valid:
 		return http.StatusBadRequest, Rejected
@@ -206,6 +208,16 @@ func (o object) renamed(name, key string) []byte {
 	}
 	b.WriteByte('}')
 	return []byte(b.String())
+}
+
+// raw returns name's value as raw JSON text, or "".
+func (o object) raw(name string) string {
+	for _, f := range o {
+		if f.name == name {
+			return f.raw
+		}
+	}
+	return ""
 }
 
 func (o object) get(name string) string {

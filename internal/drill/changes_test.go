@@ -91,8 +91,11 @@ var changes = []change{
 		},
 		check: "status429",
 		mustFail: map[string][]string{
-			"contracttests.TestServerInProcess": {"applyToken 429", "tokenByAkSk 429"}, // the suite's coverage
-			"server.TestStatusTable":            {"applyToken 429", "tokenByAkSk 429"}, // the status table's
+			"contracttests.TestServerInProcess":           {"applyToken 429", "tokenByAkSk 429"}, // the suite's coverage
+			"contracttests.TestServerBinary":              {"applyToken 429", "tokenByAkSk 429"}, // the same, against the built stub
+			"contracttests.TestClientAgainstSpecExamples": {"applyToken 429", "tokenByAkSk 429"}, // the client suite's coverage
+			"contracttests.TestSuiteHasTeeth":             {"applyToken 429", "tokenByAkSk 429"}, // the suite fails on every stub, mutant or not
+			"server.TestStatusTable":                      {"applyToken 429", "tokenByAkSk 429"}, // the status table's
 		},
 	},
 }

@@ -72,6 +72,30 @@ var checks = map[string]check{
 		`curl -sS -X POST http://127.0.0.1:8080/_stub/channel -d '{"id":"sales","enabled":false}'`: {
 		"run as a session against a stub on a free port; the client then sees the 500 and the disabled channel", checkControlsSession},
 
+	"applytoken-stub -controls\n" +
+		`curl -sS -X POST http://127.0.0.1:8080/_stub/fail-next -d '{"op":"tokenByAkSk","fault":"reset"}'` + "\n" +
+		`curl -sS -X POST http://127.0.0.1:8080/_stub/fail-next -d '{"op":"applyToken","delay":"1.5s"}'` + "\n" +
+		`curl -sS -X POST http://127.0.0.1:8080/_stub/fail-next -d '{"op":"applyToken","delay":"1.5s","status":500}'` + "\n" +
+		`curl -sS -X POST http://127.0.0.1:8080/_stub/fail-next -d '{"op":"applyToken","fault":"truncate"}'` + "\n" +
+		`curl -sS -X POST http://127.0.0.1:8080/_stub/fail-next -d '{"op":"applyToken","fault":"malformed"}'` + "\n" +
+		`curl -sS -X POST http://127.0.0.1:8080/_stub/fail-next -d '{"op":"applyToken","fault":"slow"}'`: {
+		"run as a session against a stub on a free port: each fault armed (204), the last refused as the README shows; the client's next calls then meet each fault in turn, with its timing", checkFaultsSession},
+
+	laterCallStart + "\n" +
+		`TOKEN=$(curl -sS http://127.0.0.1:8080/apigovernance/api/oauth/tokenByAkSk -H 'Content-Type: application/json' -d '{"app_key":"demo-app-key","app_secret":"demo-app-secret"}' | sed -n 's/.*"AccessToken":"\([^"]*\)".*/\1/p')` + "\n" +
+		`MTOKEN=$(curl -sS http://127.0.0.1:8080/apiaccess/ccmessaging/applyToken -H 'x-app-key: demo-app-key' -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' -d '{"userId":"user-0001","userName":"Alice","channelId":"demo-channel","locale":"en"}' | sed -n 's/.*"token":"\([^"]*\)".*/\1/p')` + "\n" +
+		`curl -sS -i -X POST http://127.0.0.1:8080/_stub/later-call -H 'x-app-key: demo-app-key' -H "Authorization: Bearer $TOKEN" -H "ccmessaging-token: $MTOKEN"` + "\n" +
+		`curl -sS -X POST http://127.0.0.1:8080/_stub/later-call -H 'x-app-key: demo-app-key' -H "Authorization: Bearer $TOKEN" -H 'ccmessaging-token: forged'` + "\n" +
+		`curl -sS -X POST http://127.0.0.1:8080/_stub/later-call -H 'x-app-key: demo-app-key' -H 'Authorization: Bearer forged' -H "ccmessaging-token: $MTOKEN"`: {
+		"run as a session against a stub started as it says, on a free port; the output compared with the README's, the date and the new token aside", checkLaterCallSession},
+
+	"applytoken-stub -controls -fail-on-violation\n" +
+		`TOKEN=$(curl -sS http://127.0.0.1:8080/apigovernance/api/oauth/tokenByAkSk -H 'Content-Type: application/json' -d '{"app_key":"demo-app-key","app_secret":"demo-app-secret"}' | sed -n 's/.*"AccessToken":"\([^"]*\)".*/\1/p')` + "\n" +
+		`curl -sS http://127.0.0.1:8080/apiaccess/ccmessaging/applyToken -H 'x-app-key: demo-app-key' -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' -d '{"userId":"user-0001","userName":"Alice","channelId":"demo-channel","locale":"en-US"}'` + "\n" +
+		`curl -sS http://127.0.0.1:8080/apiaccess/ccmessaging/applyToken -H 'x-app-key: demo-app-key' -H 'Content-Type: application/json' -d '{"userId":"user-0001","userName":"Alice","channelId":"demo-channel","locale":"en"}'` + "\n" +
+		"curl -sS http://127.0.0.1:8080/_stub/requests": {
+		"run as a session against a stub on a free port: the journal must hold the README's entry; stopped with SIGINT it must print the README's summary and exit 3, and exit 0 after the valid request alone", checkClientSession},
+
 	"APPLYTOKEN_TARGET_URL=https://my-server.example APPLYTOKEN_APP_KEY=my-app APPLYTOKEN_APP_SECRET=my-app-secret APPLYTOKEN_CHANNEL_ID=sales APPLYTOKEN_DISABLED_CHANNEL_ID=legacy APPLYTOKEN_FAIL_NEXT_URL=https://my-server.example/_stub/fail-next go test ./contracttests -run Server -v": {
 		"the recipe of conformance-env, reached from `make test`, runs it with every one of these variables set", recipeRuns("conformance-env")},
 
@@ -157,6 +181,10 @@ var usedMarkers = map[string]bool{
 	"output of the printed curl session": true,
 	"output of the applytoken commands":  true,
 	"output of the -version commands":    true,
+	"output of a journal entry":          true,
+	"output of -fail-on-violation":       true,
+	"output of a refused fault":          true,
+	"output of the later-call session":   true,
 }
 
 func name(unit []string) string {

@@ -147,7 +147,7 @@ func TestPatternMatchesRegexp(t *testing.T) {
 // rewrite, and what the run-time matcher does not run.
 func TestPatternRefusals(t *testing.T) {
 	for _, c := range []struct{ pattern, why string }{
-		{`^\u00e9+$`, `\u`},   // kin-openapi rewrites upper-case hex only
+		{`^\u00e9+$`, `\u`}, // kin-openapi rewrites upper-case hex only
 		{`a{1001}`, "repeat"},
 		{`(`, "missing"},
 		{`x**`, "repetition"},

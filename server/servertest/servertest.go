@@ -32,6 +32,9 @@ import (
 type Server struct {
 	// URL is the base URL, scheme and host, with no trailing slash.
 	URL string
+	// LaterCallURL is the stand-in for a later CC-Messaging call such as
+	// send (server.Stub.LaterCall): POST it with the three credentials.
+	LaterCallURL string
 	// AppKey and AppSecret are the credentials the stub accepts.
 	AppKey, AppSecret string
 	// ChannelID is a configured, enabled channel; DisabledChannelID a
@@ -95,19 +98,23 @@ func start(tb testing.TB, opts []Option) (*Server, error) {
 		return nil, err
 	}
 	s.stub = stub
-	s.http = httptest.NewUnstartedServer(s.count(stub))
+	s.http = httptest.NewUnstartedServer(s.withLaterCall(s.count(stub))) // latercall.go
 	if o.tls {
 		s.http.StartTLS()
 	} else {
 		s.http.Start()
 	}
 	s.URL = s.http.URL
+	s.LaterCallURL = s.URL + server.LaterCallPath
 	return s, nil
 }
 
 // Close shuts the server down, waiting for requests in flight. It is safe
 // to call more than once.
-func (s *Server) Close() { s.http.Close() }
+func (s *Server) Close() {
+	s.stub.StopDelays() // a fault's delay would hold Close up
+	s.http.Close()
+}
 
 // Client returns an HTTP client ready for this server, trusting its
 // certificate under WithTLS. Close ends its idle connections.
@@ -125,8 +132,8 @@ func (s *Server) Advance(d time.Duration) { s.clock.Advance(d) }
 // request on.
 func (s *Server) SetChannel(id string, enabled bool) { s.stub.SetChannel(id, enabled) }
 
-// FailNext makes the next call of op ("tokenByAkSk" or "applyToken")
-// answer status, with the contract's Error example and the headers it
+// FailNext makes the next call of op ("tokenByAkSk", "applyToken" or
+// "laterCall") answer status, with the contract's Error example and the headers it
 // documents for that status, before any check; calls queue up. status
 // must be an error status the contract documents for op.
 func (s *Server) FailNext(op string, status int) {
@@ -140,7 +147,7 @@ func (s *Server) FailNext(op string, status int) {
 func (s *Server) Calls(op string) int {
 	c, ok := s.calls[op]
 	if !ok {
-		s.fail("servertest: Calls: unknown operation %q; want tokenByAkSk or applyToken", op)
+		s.fail("servertest: Calls: unknown operation %q; want tokenByAkSk, applyToken or laterCall", op)
 		return 0
 	}
 	return int(c.Load())
