@@ -66,13 +66,7 @@ func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	if err != nil {
 		return nil, err
 	}
-	switch resp.StatusCode {
-	case http.StatusUnauthorized:
-		t.Source.tokens.invalidate(tok)
-	case http.StatusForbidden:
-		t.Source.c.access.invalidate(at)
-	default:
-		t.takeRotated(tok, resp)
+	if !t.observe(resp, tok, at) {
 		return resp, nil
 	}
 
@@ -95,6 +89,15 @@ func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	}
 	// A credential the retry's answer refuses too is dropped as well, so
 	// that the next request does not send it again.
+	t.observe(resp, tok, at)
+	return resp, nil
+}
+
+// observe takes up what an answer says of the credentials it was sent
+// with: a 401 drops the ccmessaging-token, a 403 the AccessToken, and any
+// other answer's rotated ccmessaging-token replaces the one sent. It
+// reports whether the answer refused a credential.
+func (t *Transport) observe(resp *http.Response, tok *Token, at *oauth2.Token) (refused bool) {
 	switch resp.StatusCode {
 	case http.StatusUnauthorized:
 		t.Source.tokens.invalidate(tok)
@@ -102,8 +105,9 @@ func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 		t.Source.c.access.invalidate(at)
 	default:
 		t.takeRotated(tok, resp)
+		return false
 	}
-	return resp, nil
+	return true
 }
 
 func (t *Transport) credentials(ctx context.Context) (*Token, *oauth2.Token, error) {

@@ -52,27 +52,36 @@ func securityOf(op *rules.Operation) (*security, error) {
 // The scheme name is matched without regard to case, as RFC 9110 section
 // 11.1 requires; the single space is the vendor's rule.
 func authenticate(v *vendor, op *operation, next http.Handler) http.Handler {
-	c := op.security
 	unauthorized, forbidden := op.answers[http.StatusUnauthorized], op.answers[http.StatusForbidden]
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		appKey, ok := single(r.Header, c.keyHeader)
-		var token string
-		if ok {
-			token, ok = c.token(r.Header)
+		if _, ok := admit(v, op.security, unauthorized, forbidden, w, r); ok {
+			next.ServeHTTP(w, r)
 		}
-		if !ok || !v.knows(appKey) {
-			writeError(w, unauthorized)
-			return
-		}
-		if !v.accessGranted(appKey, token) {
-			writeError(w, forbidden)
-			return
-		}
-		if rw, ok := w.(*responseWriter); ok {
-			rw.appKey = appKey // for the access log
-		}
-		next.ServeHTTP(w, r)
 	})
+}
+
+// admit checks an app's two credentials in r, as authenticate describes,
+// for applyToken and the later-call stand-in alike. It answers 401 or 403
+// itself and reports false when it has; otherwise it returns the app key,
+// which it also gives the access log.
+func admit(v *vendor, c *security, unauthorized, forbidden errorAnswer, w http.ResponseWriter, r *http.Request) (string, bool) {
+	appKey, ok := single(r.Header, c.keyHeader)
+	var token string
+	if ok {
+		token, ok = c.token(r.Header)
+	}
+	if !ok || !v.knows(appKey) {
+		writeError(w, unauthorized)
+		return "", false
+	}
+	if !v.accessGranted(appKey, token) {
+		writeError(w, forbidden)
+		return "", false
+	}
+	if rw, ok := w.(*responseWriter); ok {
+		rw.appKey = appKey // for the access log
+	}
+	return appKey, true
 }
 
 // token returns the token of an Authorization "<scheme> <token>".

@@ -122,21 +122,9 @@ func (s *Stub) laterCallChecks(op *operation) http.Handler {
 	tokenHeader := http.CanonicalHeaderKey(contract.SchemeMessagingToken.Name)
 	unauthorized, forbidden := op.answers[http.StatusUnauthorized], op.answers[http.StatusForbidden]
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		appKey, ok := single(r.Header, bearer.keyHeader)
-		var access string
-		if ok {
-			access, ok = bearer.token(r.Header)
-		}
-		if !ok || !v.knows(appKey) {
-			writeError(w, unauthorized)
+		appKey, ok := admit(v, bearer, unauthorized, forbidden, w, r)
+		if !ok {
 			return
-		}
-		if !v.accessGranted(appKey, access) {
-			writeError(w, forbidden)
-			return
-		}
-		if rw, ok := w.(*responseWriter); ok {
-			rw.appKey = appKey // for the access log
 		}
 		now := v.now()
 		token, ok := single(r.Header, tokenHeader)
