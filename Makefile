@@ -173,14 +173,15 @@ browser-test: ## Open the stub's /docs in headless Chromium, check both operatio
 
 # ---- The drill: a spec change flows through `make generate` alone ----
 # `make test` runs its fast form (every change at once, in one copy of the module);
-# this runs each change alone and the client, server, rules and battery tests in the copy.
+# this runs each change alone and the client, server, rules, battery and CLI tests in the copy.
 .PHONY: drill
 drill: ## Apply each kind of vendor spec change to a copy of the module, regenerate, prove client, stub and suite follow.
 	APPLYTOKEN_DRILL=each $(GO) test -count=1 -v -timeout 30m -run '^TestDrill$$' ./internal/drill | grep -v -e '^=== ' -e ' INFO request '
 
 # ---- Hostile input and load: fuzzing and the soak (neither is part of `make test`) ----
-# `make test` runs the fuzz targets' committed seed corpus (server/testdata/fuzz) as
-# ordinary tests; `make fuzz` explores beyond it. A crasher lands in that directory.
+# The fuzz targets take their seeds from the malformed-input battery at run time and
+# `make test` runs them as ordinary tests; `make fuzz` explores beyond them. A crasher
+# lands in server/testdata/fuzz, which `go test` runs from then on.
 FUZZTIME ?= 60s
 
 .PHONY: fuzz soak
@@ -211,8 +212,8 @@ test: bench-smoke
 bench-smoke: ## Run every Go benchmark once (part of `make test`).
 	$(GO) test -count=1 -run '^$$' -bench . -benchtime 1x ./server/ ./client/ | grep -v -e '^Benchmark' -e '^goos:' -e '^goarch:' -e '^pkg:' -e '^cpu:'
 
-# internal/rules against kin-openapi beyond its seed corpus (which `make test` runs), for
-# FUZZTIME. (The stub's own compiled validator and 200 writers are gone: it runs the rules
-# and the generated Visit methods.)
+# internal/rules against kin-openapi beyond its seeds (generated at run time; `make test`
+# runs them), for FUZZTIME. (The stub's own compiled validator and 200 writers are gone:
+# it runs the rules and the generated Visit methods.)
 fuzz-differential: ## Fuzz internal/rules against kin-openapi, its oracle, for FUZZTIME.
 	$(GO) test -run '^$$' -fuzz '^FuzzRulesMatchKin$$' -fuzztime $(FUZZTIME) ./internal/rules

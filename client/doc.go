@@ -25,7 +25,8 @@
 // and returns a [Token] carrying the whole answer; [Client.TokenSource]
 // returns a [MessagingTokenSource] that caches the token of one user
 // session, refreshes it five minutes (see [WithRefreshMargin]) before it
-// expires (an hour after it was issued, as the vendor documents), and
+// expires (the lifetime the contract gives the answer: the vendor's hour
+// unless a property of the answer says otherwise; see [Token]), and
 // makes one upstream call however many goroutines ask at once. Both legs
 // share one small cache: a lock-free read on the warm path, one refresh at
 // a time that a waiter can give up on, invalidation of a refused token and

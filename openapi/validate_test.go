@@ -7,9 +7,11 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
+	"github.com/aicc-kit/applytoken/internal/rules"
 	"github.com/aicc-kit/applytoken/openapi"
 )
 
@@ -158,25 +160,42 @@ func request(op, body string, header ...string) *http.Request {
 func TestValidateRequest(t *testing.T) {
 	const apply = `{"userId":"user-0001","userName":"Alice","channelId":"demo-channel","locale":"en"}`
 	const login = `{"app_key":"demo-app-key","app_secret":"demo-app-secret"}`
+	// The bounds probed, from gen/contract: the spec's own test
+	// (spec_test.go) holds them to the vendor's pages.
+	var expire *rules.Schema
+	for _, p := range openapi.Operation(openapi.TokenByAkSk).Params {
+		if p.Name == "X-Token-Expire" {
+			expire = p.Schema
+		}
+	}
+	if expire == nil || expire.Minimum == nil || expire.Maximum == nil {
+		t.Fatal("the contract's X-Token-Expire needs a minimum and a maximum, which this test probes")
+	}
+	capBytes := openapi.Operation(openapi.TokenByAkSk).Body.MaxBytes
+	if capBytes == 0 {
+		t.Fatal("the contract's tokenByAkSk body has no x-max-body-bytes, which this test probes")
+	}
+	atLeast := strconv.FormatInt(int64(*expire.Minimum), 10)
+	beyond := strconv.FormatInt(int64(*expire.Maximum)+1, 10)
 	for name, tc := range map[string]struct {
 		req  *http.Request
 		want string // "" for valid
 	}{
-		"a valid applyToken request":  {request(openapi.ApplyToken, apply), ""},
-		"Bearer in lower case":        {request(openapi.ApplyToken, apply, "Authorization", "bearer t"), ""},
-		"a valid tokenByAkSk request": {request(openapi.TokenByAkSk, login), ""},
-		"X-Token-Expire in range":     {request(openapi.TokenByAkSk, login, "X-Token-Expire", "60"), ""},
-		"Authorization missing":       {request(openapi.ApplyToken, apply, "Authorization", ""), "Authorization"},
-		"Authorization Basic":         {request(openapi.ApplyToken, apply, "Authorization", "Basic eA=="), "Authorization"},
-		"x-app-key missing":           {request(openapi.ApplyToken, apply, "x-app-key", ""), "x-app-key"},
-		"locale not a language code":  {request(openapi.ApplyToken, strings.Replace(apply, `"en"`, `"12"`, 1)), "locale"},
-		"X-Token-Expire beyond":       {request(openapi.TokenByAkSk, login, "X-Token-Expire", "86401"), "X-Token-Expire"},
-		"text/plain":                  {request(openapi.TokenByAkSk, login, "Content-Type", "text/plain"), "Content-Type"},
-		"two JSON values":             {request(openapi.TokenByAkSk, login+login), "one JSON value"},
-		"not UTF-8":                   {request(openapi.TokenByAkSk, strings.Replace(login, "demo-app-secret", "demo\xff", 1)), "UTF-8"},
-		"over x-max-body-bytes":       {request(openapi.TokenByAkSk, `{"app_key":"k","app_secret":"`+strings.Repeat("s", 65536)+`"}`), "x-max-body-bytes"},
-		"body missing":                {request(openapi.TokenByAkSk, ""), "required"},
-		"an operation the spec lacks": {request(openapi.TokenByAkSk, login), "no operation"},
+		"a valid applyToken request":      {request(openapi.ApplyToken, apply), ""},
+		"Bearer in lower case":            {request(openapi.ApplyToken, apply, "Authorization", "bearer t"), ""},
+		"a valid tokenByAkSk request":     {request(openapi.TokenByAkSk, login), ""},
+		"X-Token-Expire at its minimum":   {request(openapi.TokenByAkSk, login, "X-Token-Expire", atLeast), ""},
+		"Authorization missing":           {request(openapi.ApplyToken, apply, "Authorization", ""), "Authorization"},
+		"Authorization Basic":             {request(openapi.ApplyToken, apply, "Authorization", "Basic eA=="), "Authorization"},
+		"x-app-key missing":               {request(openapi.ApplyToken, apply, "x-app-key", ""), "x-app-key"},
+		"locale not a language code":      {request(openapi.ApplyToken, strings.Replace(apply, `"en"`, `"12"`, 1)), "locale"},
+		"X-Token-Expire past its maximum": {request(openapi.TokenByAkSk, login, "X-Token-Expire", beyond), "X-Token-Expire"},
+		"text/plain":                      {request(openapi.TokenByAkSk, login, "Content-Type", "text/plain"), "Content-Type"},
+		"two JSON values":                 {request(openapi.TokenByAkSk, login+login), "one JSON value"},
+		"not UTF-8":                       {request(openapi.TokenByAkSk, strings.Replace(login, "demo-app-secret", "demo\xff", 1)), "UTF-8"},
+		"over x-max-body-bytes":           {request(openapi.TokenByAkSk, `{"app_key":"k","app_secret":"`+strings.Repeat("s", int(capBytes))+`"}`), "x-max-body-bytes"},
+		"body missing":                    {request(openapi.TokenByAkSk, ""), "required"},
+		"an operation the spec lacks":     {request(openapi.TokenByAkSk, login), "no operation"},
 	} {
 		op := openapi.OperationAt(tc.req.Method, tc.req.URL.Path).ID
 		if name == "an operation the spec lacks" {

@@ -9,8 +9,9 @@
 // Every request goes through the router and strict server oapi-codegen
 // generates from the contract, with the contract's checks in front, in
 // the order of its status table: 404 for a path the contract does not
-// have, 405 for a method, a fault armed with Inject or FailNext (a
-// status, a delay, a reset, a truncated or malformed 200), 401 and 403 for
+// have, 405 for a method, a fault armed with Inject or FailNext (any
+// error status the contract documents for the operation, a delay, a
+// reset, a truncated or malformed 200), 401 and 403 for
 // applyToken's credentials, 413 for a body over the cap, 400 for a broken
 // rule, then the operation. Every non-200 answer carries the contract's
 // Error body; none repeats what the caller sent.

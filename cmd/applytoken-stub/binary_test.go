@@ -14,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/aicc-kit/applytoken/internal/spectest"
 	"github.com/aicc-kit/applytoken/internal/stubproc"
 	"github.com/aicc-kit/applytoken/openapi"
 )
@@ -67,6 +68,10 @@ func TestBinary(t *testing.T) {
 // It returns the AccessToken it used.
 func mustShow(t *testing.T, base string) string {
 	access := accessToken(t, base)
+	// One past userId's maxLength and 6 KiB past the body cap, from the
+	// contract.
+	longUserID := spectest.MaxLength(t, spectest.Property(t, openapi.ApplyToken, "userId"), "userId") + 1
+	bigBody := spectest.MaxBytes(t, openapi.ApplyToken) + 6<<10
 	cases := []struct {
 		name   string
 		req    *http.Request
@@ -79,10 +84,10 @@ func mustShow(t *testing.T, base string) string {
 					t.Errorf("Allow %q", got)
 				}
 			}},
-		{"40-character userId gives 400", applyRequest(t, base, access, applyBody(strings.Repeat("u", 40), "demo-channel")), 400, errorBody},
+		{fmt.Sprintf("%d-character userId gives 400", longUserID), applyRequest(t, base, access, applyBody(strings.Repeat("u", longUserID), "demo-channel")), 400, errorBody},
 		{"forged AccessToken gives 403", applyRequest(t, base, "forged-access-token", applyBody("user-0001", "demo-channel")), 403, errorBody},
 		{"unknown path gives 404", newRequest(t, http.MethodPost, base+"/apiaccess/ccmessaging/noSuchOperation", nil, nil), 404, errorBody},
-		{"70 KiB body gives 413", applyRequest(t, base, access, applyBody(strings.Repeat("u", 70<<10), "demo-channel")), 413, errorBody},
+		{fmt.Sprintf("%d-byte body gives 413", bigBody), applyRequest(t, base, access, applyBody(strings.Repeat("u", bigBody), "demo-channel")), 413, errorBody},
 		{"unknown channel gives 500", applyRequest(t, base, access, applyBody("user-0001", "no-such-channel")), 500, errorBody},
 		{"disabled-channel gives resultCode 1", applyRequest(t, base, access, applyBody("user-0001", "disabled-channel")), 200,
 			func(t *testing.T, _ *http.Response, body []byte) {

@@ -22,7 +22,8 @@ const controlsPrefix = "/_stub/"
 //	POST /_stub/channel   {"id":"sales","enabled":false}       configure a channel
 //	POST /_stub/later-call                                     a later CC-Messaging call (server.Stub.LaterCall)
 //
-// Both answer 204, or 400 with the Error body. GET /_stub/requests
+// fail-next and channel answer 204, or 400 with the Error body; -h lists
+// them all (usageControls in flags.go). GET /_stub/requests
 // answers the request journal, DELETE /_stub/requests empties it (journal.go).
 func controls(stub *server.Stub) http.Handler {
 	laterCall := stub.LaterCall()

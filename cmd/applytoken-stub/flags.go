@@ -43,10 +43,31 @@ Environment (overrides -config; an empty variable is ignored):
   APPLYTOKEN_CHANNELS                          channels, e.g. "sales,legacy=disabled"
   APPLYTOKEN_SIGNING_KEY                       base64 of 32+ bytes; stubs sharing it
                                                accept each other's tokens
-  APPLYTOKEN_ACCESS_TOKEN_LIFETIME             default AccessToken lifetime, 60s to 24h
+  APPLYTOKEN_ACCESS_TOKEN_LIFETIME             default AccessToken lifetime, within the
+                                               bounds of X-Token-Expire in the contract
   APPLYTOKEN_MESSAGING_TOKEN_LIFETIME          ccmessaging-token lifetime, 1s to 24h
   APPLYTOKEN_MESSAGING_TOKEN_ROTATE_BEFORE     a later call (/_stub/later-call) renews a
-                                               ccmessaging-token this close to expiry; 5m
+                                               ccmessaging-token this close to expiry,
+                                               1s to 24h, default 5m
+`
+
+// usageControls lists what -controls serves (controls.go).
+const usageControls = `
+Test controls (-controls; never in production):
+  POST /_stub/fail-next {"op":"applyToken","status":500}
+        the next call of op (tokenByAkSk, applyToken or laterCall) answers
+        status, an error status the contract documents for op; "delay":"1.5s"
+        holds the answer back (alone, or before a status or a fault);
+        "fault":"reset", "truncate" or "malformed" breaks it. They queue per op.
+  POST /_stub/channel {"id":"sales","enabled":false}
+        adds or changes a channel
+  POST /_stub/later-call
+        stands in for a later CC-Messaging call (send): checks x-app-key,
+        Authorization and ccmessaging-token, and renews a token close to expiry
+  GET /_stub/requests, DELETE /_stub/requests
+        the request journal, each request with the contract rules it broke;
+        DELETE empties it
+  fail-next and channel answer 204, or 400 with the reason.
 `
 
 // usageExit is the exit status, as main's doc comment says.
@@ -66,6 +87,7 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 		fmt.Fprint(stderr, usageHead)
 		fs.PrintDefaults()
 		fmt.Fprint(stderr, usageEnv)
+		fmt.Fprint(stderr, usageControls)
 		fmt.Fprint(stderr, usageExit)
 	}
 	fs.StringVar(&o.addr, "addr", "127.0.0.1:8080", "`host:port` to listen on; port 0 picks a free one")

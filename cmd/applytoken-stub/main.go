@@ -7,14 +7,19 @@
 //
 // On start it prints its address and a curl session to paste into a
 // shell. Beside the contract it serves GET /openapi.yaml (the contract
-// itself), GET /docs (its API reference page) and GET /healthz. SIGINT or SIGTERM stops it: requests in flight
-// finish, within -shutdown-timeout, and it exits 0.
+// itself), GET /docs (its API reference page) and GET /healthz. SIGINT or
+// SIGTERM stops it: requests in flight finish, within -shutdown-timeout,
+// and it exits 0.
 //
 // With -controls it also serves test controls under /_stub/, so a
-// pipeline that runs the binary can cause every documented status:
+// pipeline that runs the binary can cause every documented status (-h
+// lists them; controls.go serves them). Never use it in production.
 // POST /_stub/fail-next {"op":"tokenByAkSk","status":500} makes the next
-// call of op answer status, and POST /_stub/channel {"id":"sales",
-// "enabled":false} configures a channel. Never use it in production.
+// call of op answer any error status the contract documents for it, or
+// meet a fault: a delay, a reset, a truncated or a malformed 200
+// (server.Stub.Inject). POST /_stub/channel {"id":"sales","enabled":false}
+// configures a channel. POST /_stub/later-call stands in for the
+// CC-Messaging calls after applyToken (server.Stub.LaterCall).
 // GET /_stub/requests answers the request journal (server.Journal: each
 // request with the contract rules it broke), DELETE /_stub/requests
 // empties it. Without -controls or -fail-on-violation there is no journal.

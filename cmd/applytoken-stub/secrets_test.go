@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/aicc-kit/applytoken/client"
+	"github.com/aicc-kit/applytoken/internal/spectest"
 	"github.com/aicc-kit/applytoken/internal/stubproc"
 	"github.com/aicc-kit/applytoken/openapi"
 )
@@ -58,6 +59,7 @@ func TestNoSecretInLogs(t *testing.T) {
 		resp.Body.Close()
 	}
 	user := client.ApplyTokenRequest{UserID: "user-0001", UserName: "Alice", ChannelID: "sales", Locale: "en"}
+	badLocale := spectest.Refused(t, spectest.Property(t, openapi.ApplyToken, "locale"), "locale", "en-US", "English")
 	apply := func(what string, c *client.Client, req client.ApplyTokenRequest) {
 		tok, err := c.ApplyToken(ctx, req)
 		logResult(log, what, tok, err)
@@ -81,7 +83,7 @@ func TestNoSecretInLogs(t *testing.T) {
 	}
 	apply("apply on a disabled channel", c, client.ApplyTokenRequest{UserID: "user-0001", UserName: "Alice", ChannelID: "legacy", Locale: "en"})
 	apply("apply on an unknown channel", c, client.ApplyTokenRequest{UserID: "user-0001", UserName: "Alice", ChannelID: "nope", Locale: "en"})
-	apply("apply with a bad locale", c, client.ApplyTokenRequest{UserID: "user-0001", UserName: "Alice", ChannelID: "sales", Locale: "en-US"})
+	apply("apply with a bad locale", c, client.ApplyTokenRequest{UserID: "user-0001", UserName: "Alice", ChannelID: "sales", Locale: badLocale})
 	apply("apply with a wrong secret", newClient(wrongSecret, hc), user)
 	failNext("tokenByAkSk", 500)
 	apply("apply, tokenByAkSk failing", newClient(appSecret, hc), user)

@@ -16,6 +16,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/aicc-kit/applytoken/internal/spectest"
 	"github.com/aicc-kit/applytoken/internal/stubproc"
 	"github.com/aicc-kit/applytoken/openapi"
 )
@@ -35,7 +36,7 @@ func TestSoak(t *testing.T) {
 	// -log-level warn: a million access-log lines would fill the buffer
 	// that collects the child's stderr, and measure the test, not the stub.
 	p := stubproc.Start(t, stubproc.Build(t), "-addr", "127.0.0.1:0", "-log-level", "warn")
-	access := soakAccessToken(t, p.Base)
+	access := soakAccessToken(t, p.Base, duration)
 	body := applyBody("user-0001", "demo-channel")
 	idle := procStatus(t, p.PID())
 
@@ -122,12 +123,17 @@ func TestSoak(t *testing.T) {
 	}
 }
 
-// soakAccessToken asks for an AccessToken that outlives any soak.
-func soakAccessToken(t *testing.T, base string) string {
+// soakAccessToken asks for an AccessToken that outlives the soak: the
+// longest X-Token-Expire the contract allows.
+func soakAccessToken(t *testing.T, base string, duration time.Duration) string {
 	t.Helper()
+	longest := spectest.Maximum(t, spectest.Param(t, openapi.TokenByAkSk, "X-Token-Expire"), "X-Token-Expire")
+	if time.Duration(longest)*time.Second < duration+time.Minute {
+		t.Fatalf("the longest AccessToken the contract allows, %ds, does not outlive a soak of %v", longest, duration)
+	}
 	req, _ := http.NewRequest(http.MethodPost, base+openapi.TokenByAkSkPath, strings.NewReader(`{"app_key":"demo-app-key","app_secret":"demo-app-secret"}`))
 	req.Header.Set("Content-Type", "application/json")
-	req.Header.Set("X-Token-Expire", "86400")
+	req.Header.Set("X-Token-Expire", strconv.FormatInt(longest, 10))
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		t.Fatal(err)

@@ -7,6 +7,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/aicc-kit/applytoken/internal/spectest"
+	"github.com/aicc-kit/applytoken/openapi"
+	"github.com/aicc-kit/applytoken/server"
 	"github.com/aicc-kit/applytoken/server/servertest"
 )
 
@@ -43,8 +46,9 @@ func TestPrintsToken(t *testing.T) {
 	if err != nil {
 		t.Fatalf("expiry: %v", err)
 	}
-	if d := time.Until(expiry); d < 59*time.Minute || d > time.Hour {
-		t.Errorf("expiry %v is %v away; want about an hour", expiry, d)
+	// The stub's ccmessaging-tokens live as long as the contract says.
+	if life, d := server.DefaultConfig().MessagingTokenLifetime, time.Until(expiry); d < life-time.Minute || d > life {
+		t.Errorf("expiry %v is %v away; want about %v", expiry, d, life)
 	}
 	if stderr != "" {
 		t.Errorf("stderr = %q; want nothing", stderr)
@@ -73,6 +77,7 @@ func TestPrintsJSON(t *testing.T) {
 }
 
 func TestExitCodes(t *testing.T) {
+	badLocale := spectest.Refused(t, spectest.Property(t, openapi.ApplyToken, "locale"), "locale", "en-US", "English", "12")
 	tests := []struct {
 		name   string
 		setup  func(*servertest.Server)
@@ -91,7 +96,7 @@ func TestExitCodes(t *testing.T) {
 		{name: "no credentials", env: func(*servertest.Server) map[string]string { return map[string]string{} }, want: exitUsage, stderr: "AICC_APP_KEY and AICC_APP_SECRET must be set"},
 		{name: "no secret", env: func(s *servertest.Server) map[string]string { return map[string]string{envAppKey: s.AppKey} }, want: exitUsage, stderr: "must be set"},
 		{name: "bad timeout", args: func(s *servertest.Server) []string { return sessionArgs(s, "-timeout", "0s") }, want: exitUsage, stderr: "-timeout"},
-		{name: "invalid locale", args: func(s *servertest.Server) []string { return sessionArgs(s, "-locale", "en-US") }, want: exitUsage, stderr: "locale"},
+		{name: "invalid locale", args: func(s *servertest.Server) []string { return sessionArgs(s, "-locale", badLocale) }, want: exitUsage, stderr: "locale"},
 		{name: "missing user name", args: func(s *servertest.Server) []string { return sessionArgs(s, "-user-name", "") }, want: exitUsage, stderr: "userName"},
 		{name: "wrong secret", env: func(s *servertest.Server) map[string]string {
 			return map[string]string{envAppKey: s.AppKey, envAppSecret: "wrong-secret"}

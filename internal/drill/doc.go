@@ -10,7 +10,7 @@
 // as it was.
 //
 //	go test ./internal/drill              # the fast form: every change at once (part of make test)
-//	make drill                            # each change alone, then client, server and suite tests in the copy
+//	make drill                            # each change alone, then the client, server, rules, battery, CLI and suite tests in the copy
 //
 // The checks live in testdata/*.go.txt: they name fields that exist only
 // after the change, so they compile only in the copy.

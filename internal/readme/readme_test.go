@@ -37,7 +37,8 @@ var checks = map[string]check{
 	"make generate":      {"reached from `make test` (check-generated)", makeTestRuns},
 	"make lint-spec":     {"reached from `make test`", makeTestRuns},
 	"make breaking":      {"reached from `make test`", makeTestRuns},
-	"make fuzz":          {"long-running, on demand: make -n must accept it (`go test ./...` runs its seed corpus)", onDemand("")},
+	"make drill":         {"long-running, on demand: make -n must accept it (`go test ./...` runs its fast form)", onDemand("")},
+	"make fuzz":          {"long-running, on demand: make -n must accept it (`go test ./...` runs its seeds)", onDemand("")},
 	"make soak":          {"long-running, on demand: make -n must accept it", onDemand("")},
 	"make bench":         {"long-running, on demand: make -n must accept it, and `make test` must reach bench-smoke", onDemand("bench-smoke")},
 	"go test ./openapi/": {"run here, in the checkout", runInCheckout("ok  \tgithub.com/aicc-kit/applytoken/openapi")},
@@ -91,7 +92,7 @@ var checks = map[string]check{
 
 	"applytoken-stub -controls -fail-on-violation\n" +
 		`TOKEN=$(curl -sS http://127.0.0.1:8080/apigovernance/api/oauth/tokenByAkSk -H 'Content-Type: application/json' -d '{"app_key":"demo-app-key","app_secret":"demo-app-secret"}' | sed -n 's/.*"AccessToken":"\([^"]*\)".*/\1/p')` + "\n" +
-		`curl -sS http://127.0.0.1:8080/apiaccess/ccmessaging/applyToken -H 'x-app-key: demo-app-key' -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' -d '{"userId":"user-0001","userName":"Alice","channelId":"demo-channel","locale":"en-US"}'` + "\n" +
+		`curl -sS http://127.0.0.1:8080/apiaccess/ccmessaging/applyToken -H 'x-app-key: demo-app-key' -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' -d '{"userId":"user-0001","userName":"Alice","channelId":"demo-channel","locale":"English"}'` + "\n" +
 		`curl -sS http://127.0.0.1:8080/apiaccess/ccmessaging/applyToken -H 'x-app-key: demo-app-key' -H 'Content-Type: application/json' -d '{"userId":"user-0001","userName":"Alice","channelId":"demo-channel","locale":"en"}'` + "\n" +
 		"curl -sS http://127.0.0.1:8080/_stub/requests": {
 		"run as a session against a stub on a free port: the journal must hold the README's entry; stopped with SIGINT it must print the README's summary and exit 3, and exit 0 after the valid request alone", checkClientSession},

@@ -6,6 +6,11 @@
 //
 //	resp, body := ... // any exchange with the stub
 //	spectest.Check(t, req, resp, body)
+//
+// It also hands the tests the contract's values they probe (values.go),
+// so that none restates a bound or a pattern of the spec:
+//
+//	locale := spectest.Refused(t, spectest.Property(t, openapi.ApplyToken, "locale"), "locale", "English")
 package spectest
 
 import (

@@ -282,12 +282,18 @@ func applyRequest(addr, accessToken string) []byte {
 		openapi.ApplyTokenPath, addr, accessToken, len(body), body)
 }
 
-// accessToken asks the stub for a day-long AccessToken of the demo app.
+// accessToken asks the stub for an AccessToken of the demo app that lives
+// as long as the contract allows (X-Token-Expire's maximum), so that it
+// outlasts the run.
 func accessToken(addr string) (string, error) {
+	longest, err := longestExpire()
+	if err != nil {
+		return "", err
+	}
 	req, _ := http.NewRequest(http.MethodPost, "http://"+addr+openapi.TokenByAkSkPath,
 		strings.NewReader(`{"app_key":"demo-app-key","app_secret":"demo-app-secret"}`))
 	req.Header.Set("Content-Type", "application/json")
-	req.Header.Set("X-Token-Expire", "86400")
+	req.Header.Set("X-Token-Expire", longest)
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		return "", err
@@ -298,6 +304,17 @@ func accessToken(addr string) (string, error) {
 		return "", fmt.Errorf("tokenByAkSk answered %d", resp.StatusCode)
 	}
 	return r.AccessToken, nil
+}
+
+// longestExpire is the maximum of X-Token-Expire in the contract, as the
+// header's text.
+func longestExpire() (string, error) {
+	for _, p := range openapi.Operation(openapi.TokenByAkSk).Params {
+		if p.Name == "X-Token-Expire" && p.Schema != nil && p.Schema.Maximum != nil {
+			return strconv.FormatInt(int64(*p.Schema.Maximum), 10), nil
+		}
+	}
+	return "", errors.New("the contract's X-Token-Expire has no maximum")
 }
 
 // check sends s's request once and wants a 200.

@@ -1,8 +1,11 @@
 package main
 
 import (
+	"net/http"
 	"strings"
 	"testing"
+
+	"github.com/aicc-kit/applytoken/openapi"
 )
 
 func TestParseBenchmarks(t *testing.T) {
@@ -35,5 +38,21 @@ func TestMedianOf(t *testing.T) {
 		if got := medianOf(tc.in); got != tc.want {
 			t.Errorf("medianOf(%v) = %v; want %v", tc.in, got, tc.want)
 		}
+	}
+}
+
+// TestLongestExpire: the lifetime the bench asks for is one the contract
+// takes.
+func TestLongestExpire(t *testing.T) {
+	v, err := longestExpire()
+	if err != nil {
+		t.Fatal(err)
+	}
+	req, _ := http.NewRequest(http.MethodPost, "http://127.0.0.1"+openapi.TokenByAkSkPath,
+		strings.NewReader(`{"app_key":"demo-app-key","app_secret":"demo-app-secret"}`))
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("X-Token-Expire", v)
+	if err := openapi.ValidateRequest(openapi.TokenByAkSk, req); err != nil {
+		t.Errorf("X-Token-Expire: %s: %v", v, err)
 	}
 }
