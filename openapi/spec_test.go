@@ -11,7 +11,7 @@ import (
 	"github.com/getkin/kin-openapi/openapi3"
 )
 
-// The facts below are the contract's decisions (DESIGN.md, "The contract"),
+// The facts below are the contract's decisions (docs/architecture.md, "One reading of the contract"),
 // asserted from the document itself so that a careless edit fails here first.
 
 var wantStatuses = map[string][]string{

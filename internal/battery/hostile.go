@@ -103,7 +103,7 @@ func bodyCases(op *operation) []Case {
 		{"a long escaped string", `"` + strings.Repeat(`\u00e9`, 4000) + `"`},
 	} {
 		add("unknown member: "+extra.what, op.example.plus("extra", extra.raw).json(), true,
-			"unknown members are ignored (DESIGN.md: the vendor may add fields)")
+			"unknown members are ignored (the spec: either side may add fields)")
 	}
 	add("unknown member: __proto__", op.example.plus("__proto__", `{"admin":true}`).json(), true, "an unknown member, nothing more")
 	add("unknown member: 1 MiB", op.example.plus("extra", mustJSON(strings.Repeat("x", 1<<20))).json(), true, noteMiB)
