@@ -135,20 +135,7 @@ func runSession(t *testing.T, session string, env ...string) (map[string]any, bo
 // against the contract.
 func exchange(t *testing.T, c *http.Client, req *http.Request) (*http.Response, []byte) {
 	t.Helper()
-	if c == nil {
-		c = &http.Client{}
-	}
-	cc := *c
-	cc.Timeout = wait
-	resp, err := cc.Do(req)
-	if err != nil {
-		t.Fatalf("%s %s: %v", req.Method, req.URL, err)
-	}
-	defer resp.Body.Close()
-	body, err := io.ReadAll(resp.Body)
-	if err != nil {
-		t.Fatalf("%s %s: %v", req.Method, req.URL, err)
-	}
+	resp, body := plain(t, c, req)
 	if p := req.URL.Path; p != "/healthz" && p != "/openapi.yaml" {
 		spectest.Check(t, req, resp, body)
 	}
