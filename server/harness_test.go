@@ -46,47 +46,25 @@ type specValues struct {
 // one of them (the tests that probe it need revisiting).
 func readSpec(t testing.TB) specValues {
 	t.Helper()
-	var v specValues
-	body := contract.ApplyTokenRequestSchema
-	if p := body.Property("userId"); p == nil || p.MaxLength == nil {
-		t.Fatalf("the contract's %s.userId has no maxLength, which these tests probe", body.Name)
-	} else {
-		v.userIDMax = int(*p.MaxLength)
-	}
-	if p := body.Property("locale"); p == nil || p.Pattern == nil {
-		t.Fatalf("the contract's %s.locale has no pattern, which these tests probe", body.Name)
-	} else {
-		v.locale = p.Pattern
-	}
-	var expire *rules.Schema
-	for _, p := range contract.TokenByAkSk.Params {
-		if p.Name == expireParam {
-			expire = p.Schema
-		}
-	}
-	if expire == nil || expire.Minimum == nil || expire.Maximum == nil || expire.Default == "" {
-		t.Fatalf("the contract's %s of %s needs a minimum, a maximum and a default, which these tests probe", expireParam, contract.OpTokenByAkSk)
+	expire := spectest.Param(t, contract.OpTokenByAkSk, expireParam)
+	if expire.Minimum == nil || expire.Default == "" {
+		t.Fatalf("the contract's %s of %s needs a minimum and a default, which these tests probe", expireParam, contract.OpTokenByAkSk)
 	}
 	def, err := strconv.ParseInt(expire.Default, 10, 64)
 	if err != nil {
 		t.Fatalf("the contract's default of %s, %q, is not an integer", expireParam, expire.Default)
 	}
-	v.expireMin, v.expireMax, v.expireDefault = int64(*expire.Minimum), int64(*expire.Maximum), def
-	return v
-}
-
-// refusedBy returns the first of candidates that the contract's pattern p
-// refuses, failing t when it takes them all: what must be refused is
-// derived from the pattern, not assumed.
-func refusedBy(t testing.TB, p *rules.Pattern, what string, candidates ...string) string {
-	t.Helper()
-	for _, c := range candidates {
-		if !p.MatchString(c) {
-			return c
-		}
+	locale := spectest.Property(t, contract.OpApplyToken, "locale")
+	if locale.Pattern == nil {
+		t.Fatalf("the contract's locale has no pattern, which these tests probe")
 	}
-	t.Fatalf("the contract's pattern of %s, %s, takes every one of %q; give this test a value it refuses", what, p.Source, candidates)
-	return ""
+	return specValues{
+		userIDMax:     spectest.MaxLength(t, spectest.Property(t, contract.OpApplyToken, "userId"), "userId"),
+		locale:        locale.Pattern,
+		expireMin:     int64(*expire.Minimum),
+		expireMax:     spectest.Maximum(t, expire, expireParam),
+		expireDefault: def,
+	}
 }
 
 // seconds is n seconds, and itoa n as decimal text.

@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"github.com/aicc-kit/applytoken/gen/contract"
+	"github.com/aicc-kit/applytoken/internal/spectest"
 	"github.com/aicc-kit/applytoken/openapi"
 )
 
@@ -42,7 +43,7 @@ func TestJournal(t *testing.T) {
 	noAuth.Del("Authorization")
 	nothing := http.Header{"Content-Type": {"application/json"}}
 	twice := http.Header{"Content-Type": {"application/json"}, "X-Token-Expire": {"600", "601"}}
-	badLocale := refusedBy(t, readSpec(t).locale, "locale", "en-US", "EN", "e")
+	badLocale := spectest.RefusedBy(t, readSpec(t).locale, "locale", "en-US", "EN", "e")
 
 	steps := []struct {
 		req  *http.Request

@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/aicc-kit/applytoken/internal/spectest"
 	"github.com/aicc-kit/applytoken/openapi"
 )
 
@@ -377,10 +378,10 @@ func applyTokenRows(sv specValues) []statusRow {
 		{op: applyOp, status: 400, name: "channelId empty", send: with(field("channelId", ""), nil)},
 		{op: applyOp, status: 400, name: "channelId missing", send: with(drop("channelId"), nil)},
 		{op: applyOp, status: 400, name: "locale with a country", send: func(h *harness) *http.Request {
-			return with(field("locale", refusedBy(h.t, sv.locale, "locale", "en-US", "en_US", "en-us", "en-USA")), nil)(h)
+			return with(field("locale", spectest.RefusedBy(h.t, sv.locale, "locale", "en-US", "en_US", "en-us", "en-USA")), nil)(h)
 		}},
 		{op: applyOp, status: 400, name: "locale in capitals", send: func(h *harness) *http.Request {
-			return with(field("locale", refusedBy(h.t, sv.locale, "locale", "EN")), nil)(h)
+			return with(field("locale", spectest.RefusedBy(h.t, sv.locale, "locale", "EN")), nil)(h)
 		}},
 		{op: applyOp, status: 400, name: "locale missing", send: with(drop("locale"), nil)},
 		{op: applyOp, status: 400, name: "not JSON", send: raw(`{"userId":`, nil)},

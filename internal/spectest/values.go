@@ -76,11 +76,17 @@ func Refused(tb testing.TB, s *rules.Schema, what string, candidates ...string) 
 	if s.Pattern == nil {
 		tb.Fatalf("the contract's %s has no pattern, which this test probes", what)
 	}
+	return RefusedBy(tb, s.Pattern, what, candidates...)
+}
+
+// RefusedBy is Refused for a pattern at hand.
+func RefusedBy(tb testing.TB, p *rules.Pattern, what string, candidates ...string) string {
+	tb.Helper()
 	for _, c := range candidates {
-		if !s.Pattern.MatchString(c) {
+		if !p.MatchString(c) {
 			return c
 		}
 	}
-	tb.Fatalf("the contract's pattern of %s, %s, takes every one of %q; give this test a value it refuses", what, s.Pattern.Source, candidates)
+	tb.Fatalf("the contract's pattern of %s, %s, takes every one of %q; give this test a value it refuses", what, p.Source, candidates)
 	return ""
 }
