@@ -183,6 +183,17 @@ func (op *Operation) DecodeBody(contentType string, body []byte) (any, []Violati
 	return b.Schema.decodeJSON(body)
 }
 
+// OverCap returns the violation of a body of n bytes when the contract
+// caps it (x-max-body-bytes) below n, or nil. It is not among CheckBody's
+// checks: a server answers it with 413, before reading the body, where the
+// others are a 400; a client refuses it as it refuses them.
+func (b *Body) OverCap(n int64) *Violation {
+	if b.MaxBytes <= 0 || n <= b.MaxBytes {
+		return nil
+	}
+	return &Violation{In: InBody, Rule: "maxBytes", Reason: "must be at most " + strconv.FormatInt(b.MaxBytes, 10) + " bytes (x-max-body-bytes)"}
+}
+
 // CheckJSON checks a JSON text against s: valid UTF-8 (RFC 8259 section
 // 8.1), exactly one value, and that value against the schema.
 func (s *Schema) CheckJSON(body []byte) []Violation {
@@ -197,15 +208,47 @@ func (s *Schema) decodeJSON(body []byte) (any, []Violation) {
 	if !utf8.Valid(body) {
 		return nil, bad("utf8", "is not valid UTF-8")
 	}
+	// json.Unmarshal asks for exactly one value and is the cheaper decode
+	// (no Decoder, no stream buffer), but it reads numbers as float64,
+	// which loses the digits a handler binding an int64 needs, and refuses
+	// one beyond float64 that the rules report as a type violation. So a
+	// body with a number in it, or one Unmarshal refuses, is decoded again
+	// with UseNumber: both decoders read the same JSON, so the value is
+	// the one UseNumber alone gives.
+	var v any
+	if err := json.Unmarshal(body, &v); err == nil && !hasNumber(v) {
+		return v, s.CheckValue("", v)
+	}
 	// One value, and nothing after it but JSON's white space: what
 	// json.Valid asks, without a third pass over the body.
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.UseNumber()
-	var v any
+	v = nil
 	if err := dec.Decode(&v); err != nil || len(bytes.TrimLeft(body[dec.InputOffset():], " \t\r\n")) != 0 {
 		return nil, bad("json", "is not one valid JSON value")
 	}
 	return v, s.CheckValue("", v)
+}
+
+// hasNumber reports whether a value decoded into any holds a number.
+func hasNumber(v any) bool {
+	switch v := v.(type) {
+	case float64:
+		return true
+	case map[string]any:
+		for _, m := range v {
+			if hasNumber(m) {
+				return true
+			}
+		}
+	case []any:
+		for _, e := range v {
+			if hasNumber(e) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // accepts reports whether a Content-Type selects the body's content, as
