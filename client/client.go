@@ -80,8 +80,8 @@ func checkBaseURL(baseURL string) error {
 // ccmessaging-token with the whole answer ([Token.Result]), fetching an
 // AccessToken first when none is cached or the cached one is due. req is
 // checked first, against the contract's request schema with the checks
-// the stub runs: a field the contract would refuse gives a
-// [*ValidationError] and nothing is sent.
+// the stub runs: a field the contract would refuse, or a body over its
+// x-max-body-bytes, gives a [*ValidationError] and nothing is sent.
 //
 // When the server refuses the AccessToken (403), ApplyToken renews it and
 // tries once more; the request body is the same, so this is always safe.

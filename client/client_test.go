@@ -6,8 +6,11 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"net/http"
 	"net/http/httptest"
+	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -16,6 +19,7 @@ import (
 	"golang.org/x/oauth2"
 
 	"github.com/aicc-kit/applytoken/gen/contract"
+	"github.com/aicc-kit/applytoken/internal/rules"
 )
 
 func TestNewRejectsBadInput(t *testing.T) {
@@ -219,6 +223,58 @@ func TestApplyTokenValidation(t *testing.T) {
 		if _, err := c.ApplyToken(context.Background(), req); err != nil {
 			t.Errorf("ApplyToken(%+v) = %v; want a token", req, err)
 		}
+	}
+}
+
+// TestBodyOverCapRefused: a body within every field's rule but over the
+// contract's x-max-body-bytes, which the stub answers with 413, is
+// refused before it is sent; one of exactly the cap goes.
+func TestBodyOverCapRefused(t *testing.T) {
+	u := newUpstream(t)
+	c := u.newClient(t)
+	schema, limit := contract.ApplyTokenRequestSchema, contract.ApplyToken.Body.MaxBytes
+	if limit <= 0 {
+		t.Fatal("the contract caps applyToken's body with no x-max-body-bytes; this test probes the cap")
+	}
+	var field string // a string property with no maxLength, to fill
+	for _, name := range slices.Sorted(maps.Keys(schema.Properties)) {
+		if p := schema.Properties[name]; p.Type == rules.TypeString && p.MaxLength == nil && p.Pattern == nil {
+			field = name
+			break
+		}
+	}
+	if field == "" {
+		t.Fatalf("every string property of %s is bounded, so no body reaches the cap of %d bytes through a field; build this test's body another way", schema.Name, limit)
+	}
+	sized := func(n int64) ApplyTokenRequest { // a request whose body is n bytes
+		t.Helper()
+		fill := func(k int64) []byte {
+			m := map[string]any{}
+			b, _ := json.Marshal(testRequest)
+			json.Unmarshal(b, &m)
+			m[field] = strings.Repeat("a", int(k))
+			b, _ = json.Marshal(m)
+			return b
+		}
+		var req ApplyTokenRequest
+		if err := json.Unmarshal(fill(n-int64(len(fill(0)))), &req); err != nil {
+			t.Fatal(err)
+		}
+		if b, _ := json.Marshal(req); int64(len(b)) != n {
+			t.Fatalf("built a body of %d bytes; want %d", len(b), n)
+		}
+		return req
+	}
+	_, err := c.ApplyToken(context.Background(), sized(limit+1))
+	var verr *ValidationError
+	if !errors.As(err, &verr) || verr.Field != "body" || !strings.Contains(verr.Reason, strconv.FormatInt(limit, 10)) {
+		t.Fatalf("ApplyToken with a body of %d bytes: %v; want a *ValidationError for the body naming the cap of %d", limit+1, err, limit)
+	}
+	if n := u.applyCalls.Load(); n != 0 {
+		t.Errorf("%d applyToken requests went on the wire; want none", n)
+	}
+	if _, err := c.ApplyToken(context.Background(), sized(limit)); err != nil {
+		t.Errorf("ApplyToken with a body of exactly the cap, %d bytes: %v; want a token", limit, err)
 	}
 }
 

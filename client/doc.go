@@ -42,7 +42,8 @@
 // [ErrPayloadTooLarge] and [ErrServer] (any 5xx). A 200 answer with
 // resultCode "1" becomes a [*ResultError]. Input that breaks the contract
 // is refused before anything is sent, with a [*ValidationError] naming the
-// field as the wire spells it.
+// field as the wire spells it, or "body" for a body over the contract's
+// x-max-body-bytes.
 //
 // Nothing in this package logs, and no error message carries a token or
 // the app secret.

@@ -38,7 +38,10 @@ func (s *sentinel) Error() string { return s.text }
 // not JSON; ErrorCode and ExceptionInfo come from the contract's Error body
 // and are empty when it was missing or malformed. Header holds the
 // answer's headers, so that those the contract documents for a status
-// (WWW-Authenticate, Retry-After, ...) are readable.
+// (WWW-Authenticate, Retry-After, ...) are readable. Body is a non-200
+// answer's body as it came, for a property the contract adds to its Error
+// body before this package is regenerated; it is nil for a 200, whose
+// body may carry a token.
 //
 // Use errors.As to reach the fields and errors.Is with the sentinels
 // (ErrBadRequest and the others) to test the status.
@@ -47,6 +50,7 @@ type APIError struct {
 	ErrorCode     string
 	ExceptionInfo string
 	Header        http.Header
+	Body          []byte
 
 	op  string // the operationId; only for the message
 	err error  // why the body could not be decoded, if it could not

@@ -2,6 +2,7 @@ package client
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"net/http"
 	"strings"
@@ -244,5 +245,32 @@ func TestUndocumentedResultCodeIsMalformed(t *testing.T) {
 	_, err := u.newClient(t).ApplyToken(context.Background(), testRequest)
 	if aerr := checkAPIError(t, err, http.StatusOK, "", ""); aerr.Unwrap() == nil || !strings.Contains(err.Error(), "resultCode") {
 		t.Errorf("error = %v; want a malformed body naming resultCode", err)
+	}
+}
+
+// TestAPIErrorBody: a non-200 answer's body comes whole, so a property the
+// contract adds to Error is readable before the package is regenerated;
+// a 200 that is not the contract's result keeps its body out, since it may
+// carry a token.
+func TestAPIErrorBody(t *testing.T) {
+	const errBody = `{"errorCode":"code","exceptionInfo":"info","requestId":"r-1"}`
+	u := newUpstream(t)
+	u.setApply(func(w http.ResponseWriter, r *http.Request) { writeJSON(w, http.StatusBadRequest, errBody) })
+	_, err := u.newClient(t).ApplyToken(context.Background(), testRequest)
+	aerr := checkAPIError(t, err, http.StatusBadRequest, "code", "info")
+	var extra struct {
+		RequestID string `json:"requestId"`
+	}
+	if jerr := json.Unmarshal(aerr.Body, &extra); jerr != nil || extra.RequestID != "r-1" {
+		t.Errorf("Body = %q (%v); want the answer's body, requestId r-1 readable", aerr.Body, jerr)
+	}
+
+	u = newUpstream(t)
+	u.setApply(func(w http.ResponseWriter, r *http.Request) {
+		writeJSON(w, http.StatusOK, `{"token":"secret-token","resultCode":"2"}`)
+	})
+	_, err = u.newClient(t).ApplyToken(context.Background(), testRequest)
+	if aerr := checkAPIError(t, err, http.StatusOK, "", ""); aerr.Body != nil {
+		t.Errorf("a 200's Body = %q; want nil: it may carry a token", aerr.Body)
 	}
 }

@@ -22,8 +22,8 @@ type ApplyTokenRequest = apiclient.ApplyTokenRequest
 
 // encodeRequest returns req as the body of an applyToken call, or a
 // [*ValidationError] for the first rule of the contract it breaks, checked
-// as the stub checks it: nothing the server would refuse with 400 goes on
-// the wire.
+// as the stub checks it: nothing the server would refuse with 400 or 413
+// goes on the wire.
 func encodeRequest(req ApplyTokenRequest) ([]byte, error) {
 	// encoding/json would silently turn invalid bytes into U+FFFD, so that
 	// two different values reach the server as one.
@@ -34,7 +34,13 @@ func encodeRequest(req ApplyTokenRequest) ([]byte, error) {
 	if err != nil {
 		return nil, fmt.Errorf("client: %s: %w", contract.OpApplyToken, err)
 	}
-	if v := rules.First(contract.ApplyToken.CheckBody(jsonContentType, body)); v != nil {
+	// A field's own rule first, as it says more than the size; then the
+	// cap, which the stub answers with 413 (userName, say, has no bound).
+	v := rules.First(contract.ApplyToken.CheckBody(jsonContentType, body))
+	if v == nil {
+		v = contract.ApplyToken.Body.OverCap(int64(len(body)))
+	}
+	if v != nil {
 		field := v.Name
 		if field == "" {
 			field = "body"

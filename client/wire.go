@@ -164,11 +164,12 @@ func readResult(op string, resp *http.Response, schema *rules.Schema, v any) err
 // Error body when it is one.
 func errorAnswer(op string, resp *http.Response, data []byte) *APIError {
 	var doc apiclient.Error
-	if err := decode(data, contract.ErrorSchema, &doc); err != nil {
-		return newAPIError(op, resp, err)
+	err := decode(data, contract.ErrorSchema, &doc)
+	e := newAPIError(op, resp, err)
+	if err == nil {
+		e.ErrorCode, e.ExceptionInfo = doc.ErrorCode, doc.ExceptionInfo
 	}
-	e := newAPIError(op, resp, nil)
-	e.ErrorCode, e.ExceptionInfo = doc.ErrorCode, doc.ExceptionInfo
+	e.Body = data
 	return e
 }
 

@@ -148,8 +148,10 @@ func ValidateRequest(op string, req *http.Request) error {
 	if err := openapi3filter.ValidateRequest(context.Background(), in); err != nil {
 		errs = append(errs, err)
 	}
-	if o := Operation(op); o.Body != nil && o.Body.MaxBytes > 0 && int64(len(data)) > o.Body.MaxBytes {
-		errs = append(errs, fmt.Errorf("the body is over x-max-body-bytes (%d bytes)", o.Body.MaxBytes))
+	if o := Operation(op); o.Body != nil {
+		if v := o.Body.OverCap(int64(len(data))); v != nil {
+			errs = append(errs, v)
+		}
 	}
 	if len(data) > 0 && !utf8.Valid(data) {
 		errs = append(errs, errors.New("the body is not valid UTF-8"))

@@ -4,7 +4,6 @@ import (
 	"errors"
 	"net/http"
 	"slices"
-	"strconv"
 	"strings"
 	"sync"
 
@@ -302,7 +301,7 @@ func dedupe(vs []rules.Violation) []rules.Violation {
 // bodyTooLarge is the violation of a body over x-max-body-bytes; the
 // contract states the cap, so breaking it is breaking the contract.
 func bodyTooLarge(op *operation) rules.Violation {
-	return rules.Violation{In: rules.InBody, Rule: "maxBytes", Reason: "must be at most " + strconv.FormatInt(op.Body.MaxBytes, 10) + " bytes (x-max-body-bytes)"}
+	return *op.Body.OverCap(op.Body.MaxBytes + 1)
 }
 
 // bodyCutOff is a body that ended before its declared length or timed
