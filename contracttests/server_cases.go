@@ -54,10 +54,16 @@ func tokenByAkSkCases() []serverCase {
 			return post(hdr, h.credentials(h.target.AppKey, h.target.AppSecret))(t, h)
 		}
 	}
-	expireMin, _, expireDefault := expireBounds()
+	expireMin, expireMax, expireDefault := expireBounds()
+	// asked is a lifetime the contract allows other than the default, so
+	// that the answer shows the header was read.
+	asked := strconv.FormatInt(expireMin, 10)
+	if expireMin == expireDefault {
+		asked = strconv.FormatInt(expireMax, 10)
+	}
 	return []serverCase{
 		{op: opTokenByAkSk, status: 200, name: "valid credentials", send: valid, check: accessTokenFor(strconv.FormatInt(expireDefault, 10))},
-		{op: opTokenByAkSk, status: 200, name: "X-Token-Expire 120", send: withExpire("120"), check: accessTokenFor("120")},
+		{op: opTokenByAkSk, status: 200, name: "X-Token-Expire at a bound, not the default", send: withExpire(asked), check: accessTokenFor(asked)},
 		{op: opTokenByAkSk, status: 400, name: "not JSON", send: post(nil, []byte(`{"app_key":`))},
 		{op: opTokenByAkSk, status: 400, name: "app_secret missing", send: func(t *testing.T, h *harness) *exchange {
 			return post(nil, mustJSON(map[string]string{"app_key": h.target.AppKey}))(t, h)
