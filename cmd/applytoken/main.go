@@ -8,6 +8,12 @@
 //	applytoken -base https://service.besclouds.com \
 //	    -user-id user-0001 -user-name Alice -channel-id demo-channel -locale en
 //
+// The request flags (-user-id, -user-name, -channel-id, -locale) come from
+// the contract: one for each property of the applyToken request body, named
+// in kebab case (userId is -user-id), so that a property the spec adds is a
+// flag after make generate. The contract's checks hold their values before
+// anything is sent.
+//
 // The credentials come only from the environment variables AICC_APP_KEY and
 // AICC_APP_SECRET, never from flags, and are never printed. With -json the
 // result is one JSON object, {"token": "...", "expiry": "<RFC 3339>"}.
@@ -38,6 +44,7 @@ import (
 
 	"github.com/aicc-kit/applytoken/client"
 	"github.com/aicc-kit/applytoken/internal/version"
+	"github.com/aicc-kit/applytoken/openapi"
 )
 
 // Exit codes; the package documentation describes each.
@@ -67,19 +74,17 @@ func run(args []string, getenv func(string) string, stdout, stderr io.Writer) in
 	fs.SetOutput(stderr)
 	var (
 		base    = fs.String("base", "", "scheme and host of the AICC domain, e.g. https://service.besclouds.com (required)")
-		req     client.ApplyTokenRequest
 		asJSON  = fs.Bool("json", false, "print the result as a JSON object")
 		timeout = fs.Duration("timeout", 30*time.Second, "give up after this long")
 		showVer = fs.Bool("version", false, "print the module version and the contract's info.version, then exit")
 	)
-	fs.StringVar(&req.UserID, "user-id", "", "user ID defined by the enterprise (required)")
-	fs.StringVar(&req.UserName, "user-name", "", "user name shown to agents (required)")
-	fs.StringVar(&req.ChannelID, "channel-id", "", "Configuration ID of the AICC channel (required)")
-	fs.StringVar(&req.Locale, "locale", "", "ISO 639 language code without country, e.g. en or zh (required)")
+	reqFlags := newRequestFlags(fs, openapi.Operation(openapi.ApplyToken).Body.Schema)
 	fs.Usage = func() {
-		fmt.Fprintf(stderr, "usage: %s=... %s=... applytoken -base URL -user-id ID -user-name NAME -channel-id ID -locale CODE [-json] [-timeout D]\n", envAppKey, envAppSecret)
+		fmt.Fprintf(stderr, "usage: %s=... %s=... applytoken -base URL %s [-json] [-timeout D]\n", envAppKey, envAppSecret, reqFlags.synopsis())
 		fmt.Fprint(stderr, "       applytoken -version\n\n")
 		fs.PrintDefaults()
+		fmt.Fprint(stderr, "\nThe request flags are the properties of the applyToken request body, in kebab case;\n"+
+			"openapi/applytoken.yaml describes each one and its rules.\n")
 		fmt.Fprint(stderr, "\nexit codes: 0 ok, 1 other failure, 2 usage, 3 authentication, 4 server\n")
 	}
 
@@ -99,6 +104,9 @@ func run(args []string, getenv func(string) string, stdout, stderr io.Writer) in
 	if *base == "" {
 		return usageError(stderr, "-base is required")
 	}
+	if name := reqFlags.missing(); name != "" {
+		return usageError(stderr, name+" is required")
+	}
 	if *timeout <= 0 {
 		return usageError(stderr, "-timeout must be positive")
 	}
@@ -107,6 +115,10 @@ func run(args []string, getenv func(string) string, stdout, stderr io.Writer) in
 		return usageError(stderr, envAppKey+" and "+envAppSecret+" must be set")
 	}
 
+	req, err := reqFlags.request()
+	if err != nil {
+		return usageError(stderr, "the request: "+err.Error())
+	}
 	c, err := client.New(*base, client.WithCredentials(appKey, appSecret), client.WithUserAgent(userAgent))
 	if err != nil {
 		return usageError(stderr, err.Error())

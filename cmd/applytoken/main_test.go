@@ -98,6 +98,11 @@ func TestExitCodes(t *testing.T) {
 		{name: "bad timeout", args: func(s *servertest.Server) []string { return sessionArgs(s, "-timeout", "0s") }, want: exitUsage, stderr: "-timeout"},
 		{name: "invalid locale", args: func(s *servertest.Server) []string { return sessionArgs(s, "-locale", badLocale) }, want: exitUsage, stderr: "locale"},
 		{name: "missing user name", args: func(s *servertest.Server) []string { return sessionArgs(s, "-user-name", "") }, want: exitUsage, stderr: "userName"},
+		{name: "no user id flag", args: func(s *servertest.Server) []string {
+			args := sessionArgs(s)
+			return append(args[:2:2], args[4:]...)
+		}, want: exitUsage, stderr: "-user-id is required"},
+		{name: "invalid UTF-8", args: func(s *servertest.Server) []string { return sessionArgs(s, "-user-name", "a\xffb") }, want: exitUsage, stderr: "-user-name: must be valid UTF-8"},
 		{name: "wrong secret", env: func(s *servertest.Server) map[string]string {
 			return map[string]string{envAppKey: s.AppKey, envAppSecret: "wrong-secret"}
 		}, want: exitAuth, stderr: "401"},
