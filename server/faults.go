@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"log/slog"
 	"maps"
 	"net"
 	"net/http"
@@ -29,6 +30,13 @@ type Fault struct {
 	// to 5 minutes; alone, the request is then checked and answered as
 	// usual. It ends early when the request's context ends (the caller
 	// has gone: nothing is answered) or at StopDelays (answered at once).
+	// It does not count against the http.Server's WriteTimeout: the
+	// stub moves the request's write deadline out by the delay, so the
+	// answer gets the whole WriteTimeout after it, over HTTP/1 and
+	// HTTP/2. A handler that wraps the Stub's ResponseWriter must let
+	// http.ResponseController reach the server's (an Unwrap method) for
+	// that; where it cannot, a delay of WriteTimeout or more is logged
+	// at Warn as one whose answer will be lost.
 	Delay time.Duration
 }
 
@@ -126,6 +134,7 @@ func (f Fault) check(op *operation) error {
 func (s *Stub) meet(w http.ResponseWriter, r *http.Request, op *operation, f Fault, next http.Handler) {
 	noteFault(w, f.String())
 	if f.Delay > 0 {
+		s.holdWriteDeadline(w, r, f.Delay)
 		r = readAhead(r, op)
 		if !s.faults.wait(r.Context(), f.Delay) {
 			return // the caller has gone: nobody to answer
@@ -142,6 +151,29 @@ func (s *Stub) meet(w http.ResponseWriter, r *http.Request, op *operation, f Fau
 		writeOK(w, len(malformedBody), []byte(malformedBody))
 	default:
 		next.ServeHTTP(w, r)
+	}
+}
+
+// holdWriteDeadline moves r's write deadline out by d, the delay of a
+// fault about to be met, so that the WriteTimeout of the server serving r
+// counts from the end of the delay. Without it a delay past the timeout
+// loses its answer: over HTTP/1 the write deadline, set when the headers
+// were read, has passed when the answer is written, and net/http closes
+// the connection; over HTTP/2 the stream is reset the moment the timeout
+// fires. It is moved before the delay, since an HTTP/2 stream whose
+// timeout has fired cannot be given a new one. A server without a
+// WriteTimeout has nothing to move. A writer that cannot move it (a
+// wrapper with no Unwrap) leaves the timeout as it is: the loss is then
+// logged, once per delayed request, when the delay outlives the timeout.
+func (s *Stub) holdWriteDeadline(w http.ResponseWriter, r *http.Request, d time.Duration) {
+	srv, _ := r.Context().Value(http.ServerContextKey).(*http.Server)
+	if srv == nil || srv.WriteTimeout <= 0 {
+		return
+	}
+	err := http.NewResponseController(w).SetWriteDeadline(time.Now().Add(d + srv.WriteTimeout))
+	if err != nil && d >= srv.WriteTimeout {
+		s.log.LogAttrs(r.Context(), slog.LevelWarn, "fault delay outlives the server's WriteTimeout; the answer will be lost",
+			slog.Duration("delay", d), slog.Duration("writeTimeout", srv.WriteTimeout), slog.String("error", err.Error()))
 	}
 }
 

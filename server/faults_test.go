@@ -302,3 +302,93 @@ func TestFaultsConcurrent(t *testing.T) {
 		t.Errorf("statuses %v; want %d × 500 and one 200", count, n)
 	}
 }
+
+// TestFaultDelayPastWriteTimeout: the Stub in an http.Server of the
+// embedder's, whose WriteTimeout is shorter than a fault's delay, still
+// gives the answer the fault promised, after the delay, over HTTP/1.1
+// and HTTP/2: the delay moves the write deadline out. A wrapper that
+// hides the server's ResponseWriter cannot move it, and the loss is
+// logged with both durations.
+func TestFaultDelayPastWriteTimeout(t *testing.T) {
+	const (
+		writeTimeout = 200 * time.Millisecond
+		delay        = 2 * writeTimeout
+	)
+	start := func(t *testing.T, h *harness, handler http.Handler, http2 bool) (*http.Client, func() *http.Request) {
+		srv := httptest.NewUnstartedServer(handler)
+		srv.Config.WriteTimeout = writeTimeout
+		if http2 {
+			srv.EnableHTTP2 = true
+			srv.StartTLS()
+		} else {
+			srv.Start()
+		}
+		t.Cleanup(srv.Close)
+		c := srv.Client()
+		c.Timeout = 10 * time.Second
+		if !http2 {
+			c.Transport.(*http.Transport).DisableKeepAlives = true // as faultClient
+		}
+		return c, func() *http.Request {
+			r := h.tokenRequest(demoKey, demoSecret, "")
+			r.URL.Scheme, r.URL.Host, _ = strings.Cut(srv.URL, "://")
+			return r
+		}
+	}
+	for name, http2 := range map[string]bool{"HTTP/1.1": false, "HTTP/2": true} {
+		t.Run(name, func(t *testing.T) {
+			h := newHarness(t)
+			c, req := start(t, h, h.stub, http2)
+			for _, tc := range []struct {
+				f    Fault
+				want int
+			}{
+				{Fault{Delay: delay}, 200},
+				{Fault{Delay: delay, Status: 500}, 500},
+				{Fault{Delay: delay, Kind: FaultMalformed}, 200},
+			} {
+				h.stub.Inject(openapi.TokenByAkSk, tc.f)
+				began := time.Now()
+				resp, err := c.Do(req())
+				took := time.Since(began)
+				if err != nil {
+					t.Errorf("%v with WriteTimeout %v: no answer after %v: %v", tc.f, writeTimeout, took, err)
+					continue
+				}
+				body, err := io.ReadAll(resp.Body)
+				resp.Body.Close()
+				if resp.StatusCode != tc.want || err != nil || len(body) == 0 || took < delay || (resp.ProtoMajor == 2) != http2 {
+					t.Errorf("%v: HTTP/%d %d after %v, %d bytes, %v; want %d after %v or more", tc.f, resp.ProtoMajor, resp.StatusCode, took, len(body), err, tc.want, delay)
+				}
+			}
+			if strings.Contains(h.log.String(), "level=WARN") {
+				t.Errorf("a warning where the deadline could be moved:\n%s", h.log)
+			}
+		})
+	}
+	t.Run("writer hidden", func(t *testing.T) {
+		h := newHarness(t)
+		hidden := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			h.stub.ServeHTTP(struct{ http.ResponseWriter }{w}, r) // no Unwrap
+		})
+		c, req := start(t, h, hidden, false)
+		h.stub.Inject(openapi.TokenByAkSk, Fault{Delay: writeTimeout / 4, Status: 500})
+		if resp, err := c.Do(req()); err != nil || resp.StatusCode != 500 {
+			t.Errorf("a delay within WriteTimeout behind a wrapper: %v; want 500", err)
+		} else {
+			resp.Body.Close()
+		}
+		if strings.Contains(h.log.String(), "level=WARN") {
+			t.Errorf("a warning for a delay within WriteTimeout:\n%s", h.log)
+		}
+		h.stub.Inject(openapi.TokenByAkSk, Fault{Delay: delay, Status: 500})
+		if resp, err := c.Do(req()); err == nil {
+			resp.Body.Close()
+			t.Logf("the answer came through anyway: %d", resp.StatusCode)
+		}
+		const want = `level=WARN msg="fault delay outlives the server's WriteTimeout; the answer will be lost" delay=400ms writeTimeout=200ms`
+		if log := h.log.String(); !strings.Contains(log, want) {
+			t.Errorf("the log does not say why the answer is lost; want %q in:\n%s", want, log)
+		}
+	})
+}

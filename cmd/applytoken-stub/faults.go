@@ -19,7 +19,9 @@ import (
 //
 // The error, which the control answers with 400, says what is wrong: the
 // stub's own reason for an unknown op or fault, a status the contract
-// does not document, or a delay out of bounds.
+// does not document, or a delay out of bounds (0 to 5 minutes). A delay
+// past -write-timeout is taken: the stub moves the request's write
+// deadline out by the delay (server.Fault.Delay), so its answer comes.
 func failNext(r *http.Request, stub *server.Stub) error {
 	var in struct {
 		Op     string `json:"op"`

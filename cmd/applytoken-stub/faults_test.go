@@ -68,6 +68,7 @@ func TestFailNextControl(t *testing.T) {
 	for _, body := range []string{
 		`{"op":"applyToken","status":500}`,
 		`{"op":"applyToken","delay":"1.5s"}`,
+		`{"op":"applyToken","delay":"5m"}`, // past -write-timeout: the delay is not counted against it
 		`{"op":"applyToken","delay":"20ms","status":401}`,
 		`{"op":"tokenByAkSk","fault":"reset"}`,
 		`{"op":"applyToken","delay":"1ms","fault":"truncate"}`,
@@ -115,6 +116,7 @@ func TestBinaryFaults(t *testing.T) {
 	t.Run("faults", func(t *testing.T) { faultsOverTheBinary(t, bin) })
 	t.Run("later call", func(t *testing.T) { laterCallOverTheBinary(t, bin) })
 	t.Run("HTTP/2", func(t *testing.T) { faultsOverHTTP2(t, bin) })
+	t.Run("delay past -write-timeout", func(t *testing.T) { delaysPastWriteTimeoutOverTheBinary(t, bin) })
 }
 
 // faultsOverTheBinary arms each fault and shows what the client sees of

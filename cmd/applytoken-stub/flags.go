@@ -57,8 +57,10 @@ Test controls (-controls; never in production):
   POST /_stub/fail-next {"op":"applyToken","status":500}
         the next call of op (tokenByAkSk, applyToken or laterCall) answers
         status, an error status the contract documents for op; "delay":"1.5s"
-        holds the answer back (alone, or before a status or a fault);
-        "fault":"reset", "truncate" or "malformed" breaks it. They queue per op.
+        holds the answer back (alone, or before a status or a fault), up to
+        5m and not counted against -write-timeout, which runs from the end
+        of the delay; "fault":"reset", "truncate" or "malformed" breaks it.
+        They queue per op.
   POST /_stub/channel {"id":"sales","enabled":false}
         adds or changes a channel
   POST /_stub/later-call
@@ -96,7 +98,7 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	fs.StringVar(&o.tlsKey, "tls-key", "", "PEM private key `file` for -tls-cert")
 	fs.DurationVar(&o.readHeaderTimeout, "read-header-timeout", 5*time.Second, "time allowed to read a request's headers")
 	fs.DurationVar(&o.readTimeout, "read-timeout", 15*time.Second, "time allowed to read a whole request")
-	fs.DurationVar(&o.writeTimeout, "write-timeout", 15*time.Second, "time allowed from the end of the headers to the end of the answer")
+	fs.DurationVar(&o.writeTimeout, "write-timeout", 15*time.Second, "time allowed from the end of the headers to the end of the answer (a fault's delay is not counted)")
 	fs.DurationVar(&o.idleTimeout, "idle-timeout", 60*time.Second, "how long an idle keep-alive connection stays open")
 	fs.DurationVar(&o.shutdownTimeout, "shutdown-timeout", 15*time.Second, "grace period for requests in flight after SIGINT or SIGTERM")
 	fs.IntVar(&o.maxHeaderBytes, "max-header-bytes", 16<<10, "cap on a request's header `bytes`")
