@@ -113,17 +113,23 @@ $(OASDIFF):
 
 # ---- The conformance suite against a server named in the environment ----
 # Runs the README's command for checking your own server, with the built stub
-# standing in for it, so the documented way keeps working.
+# standing in for it, so the documented way keeps working. A second stub, with its
+# own signing key, is the peer (APPLYTOKEN_PEER_URL), so every case is driven.
 .PHONY: conformance-env
 conformance-env: build ## Run `go test ./contracttests -run Server` against a started stub, named by APPLYTOKEN_* variables.
-	@out=$$(mktemp); ./bin/applytoken-stub -addr 127.0.0.1:0 -controls >"$$out" 2>/dev/null & pid=$$!; \
-	trap 'kill $$pid 2>/dev/null; rm -f "$$out"' EXIT; \
-	url=; for _ in $$(seq 100); do url=$$(sed -n 's/^applytoken-stub listening on //p' "$$out"); [ -n "$$url" ] && break; sleep 0.1; done; \
-	[ -n "$$url" ] || { echo "conformance-env: the stub did not start"; exit 1; }; \
-	echo "APPLYTOKEN_TARGET_URL=$$url ... go test ./contracttests -run Server"; \
+	@out=$$(mktemp); peerout=$$(mktemp); \
+	./bin/applytoken-stub -addr 127.0.0.1:0 -controls >"$$out" 2>/dev/null & pid=$$!; \
+	./bin/applytoken-stub -addr 127.0.0.1:0 >"$$peerout" 2>/dev/null & peerpid=$$!; \
+	trap 'kill $$pid $$peerpid 2>/dev/null; rm -f "$$out" "$$peerout"' EXIT; \
+	url=; peer=; for _ in $$(seq 100); do \
+		url=$$(sed -n 's/^applytoken-stub listening on //p' "$$out"); peer=$$(sed -n 's/^applytoken-stub listening on //p' "$$peerout"); \
+		[ -n "$$url" ] && [ -n "$$peer" ] && break; sleep 0.1; done; \
+	[ -n "$$url" ] && [ -n "$$peer" ] || { echo "conformance-env: the stubs did not start"; exit 1; }; \
+	echo "APPLYTOKEN_TARGET_URL=$$url APPLYTOKEN_PEER_URL=$$peer ... go test ./contracttests -run Server"; \
 	APPLYTOKEN_TARGET_URL=$$url APPLYTOKEN_APP_KEY=demo-app-key APPLYTOKEN_APP_SECRET=demo-app-secret \
 	APPLYTOKEN_CHANNEL_ID=demo-channel APPLYTOKEN_DISABLED_CHANNEL_ID=disabled-channel \
-	APPLYTOKEN_FAIL_NEXT_URL=$$url/_stub/fail-next \
+	APPLYTOKEN_FAIL_NEXT_URL=$$url/_stub/fail-next APPLYTOKEN_ADVANCE_URL=$$url/_stub/advance \
+	APPLYTOKEN_PEER_URL=$$peer \
 	$(GO) test -count=1 ./contracttests -run Server -v | grep -v -e '^=== ' -e ' INFO request '
 
 # ---- The API reference page: docs/api.html, built from the spec, committed, served at /docs ----

@@ -9,9 +9,9 @@ import (
 )
 
 // TestServerBinary runs the suite against the built cmd/applytoken-stub
-// over TCP on a free port of 127.0.0.1, its faults armed through -controls,
-// with a second binary (its own signing key) as the peer. The binary's
-// clock cannot be moved, so the expiry case is reported as not driven.
+// over TCP on a free port of 127.0.0.1, its faults armed and its clock
+// moved through -controls (/_stub/fail-next, /_stub/advance), with a
+// second binary (its own signing key) as the peer: every case is driven.
 func TestServerBinary(t *testing.T) {
 	bin := stubproc.Build(t)
 	p := stubproc.Start(t, bin, "-addr", "127.0.0.1:0", "-controls")
@@ -22,6 +22,7 @@ func TestServerBinary(t *testing.T) {
 		ChannelID: "demo-channel", DisabledChannelID: "disabled-channel",
 		HTTPClient: hc,
 		FailNext:   FailNextURL(p.Base+"/_stub/fail-next", hc),
+		Advance:    AdvanceURL(p.Base+"/_stub/advance", hc),
 		PeerURL:    peer.Base,
 	})
 }

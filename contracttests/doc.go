@@ -24,12 +24,15 @@
 //	func TestMyServer(t *testing.T) {
 //		contracttests.RunServer(t, contracttests.Target{BaseURL: url, AppKey: k, AppSecret: s,
 //			ChannelID: "my-channel", DisabledChannelID: "my-disabled-channel",
-//			FailNext: contracttests.FailNextURL(url+"/_stub/fail-next", nil)}) // optional
+//			FailNext: contracttests.FailNextURL(url+"/_stub/fail-next", nil), // optional
+//			Advance:  contracttests.AdvanceURL(url+"/_stub/advance", nil)})    // optional
 //	}
 //
 // Target.FailNext drives the statuses that cannot be caused from outside
-// (tokenByAkSk's 500); FailNextURL speaks the protocol of the stub's
-// /_stub/fail-next, which a server of your own can offer too.
+// (tokenByAkSk's 500), Target.Advance the expiry of an AccessToken;
+// FailNextURL and AdvanceURL speak the protocols of the stub's
+// /_stub/fail-next and /_stub/advance, which a server of your own can
+// offer too.
 //
 // or, without writing any Go, set APPLYTOKEN_TARGET_URL and its companions
 // (see the README) and run `go test ./contracttests -run Server`.

@@ -54,7 +54,7 @@ func TestServerBehindPrismProxy(t *testing.T) {
 		ChannelID: srv.ChannelID, DisabledChannelID: srv.DisabledChannelID,
 		HTTPClient: &http.Client{Transport: rt, Timeout: 10 * time.Second},
 		FailNext:   func(op string, status int) error { srv.FailNext(op, status); return nil },
-		Advance:    srv.Advance,
+		Advance:    func(d time.Duration) error { srv.Advance(d); return nil },
 		PeerURL:    servertest.New(t).URL,
 	})
 	via, direct := rt.counts()

@@ -34,10 +34,13 @@ type Target struct {
 	// their cases are reported as not driven, loudly.
 	FailNext func(op string, status int) error
 	// Advance, when set, moves the server's clock forward by d, so that an
-	// AccessToken can be shown to expire without waiting (servertest's
-	// Advance is one). Without it the expiry case is reported as not
-	// driven, loudly: the suite never sleeps.
-	Advance func(d time.Duration)
+	// AccessToken can be shown to expire without waiting: AdvanceURL
+	// speaks the protocol of the stub's -controls endpoint /_stub/advance,
+	// and servertest's Advance, wrapped to return nil, moves the in-process
+	// stub's. An error fails the expiry case with it. The clock may run on
+	// by itself between the moves. Without Advance the expiry case is
+	// reported as not driven, loudly: the suite never sleeps.
+	Advance func(d time.Duration) error
 	// PeerURL, when set, is the base URL of a second instance of the same
 	// server, configured alike (the same AppKey and AppSecret) but signing
 	// tokens with its own key: an AccessToken it issues must be refused by

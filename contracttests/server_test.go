@@ -2,6 +2,7 @@ package contracttests
 
 import (
 	"testing"
+	"time"
 
 	"github.com/aicc-kit/applytoken/server/servertest"
 )
@@ -20,7 +21,10 @@ func TestServerInProcess(t *testing.T) {
 			srv.FailNext(op, status)
 			return nil
 		},
-		Advance: srv.Advance,
+		Advance: func(d time.Duration) error {
+			srv.Advance(d)
+			return nil
+		},
 		PeerURL: servertest.New(t).URL,
 	})
 }

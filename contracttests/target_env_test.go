@@ -21,8 +21,10 @@ var targetEnv = []string{
 //
 // APPLYTOKEN_FAIL_NEXT_URL, optional, names an endpoint that arms faults
 // (see FailNextURL); without it the statuses that need one are reported
-// as not driven. APPLYTOKEN_PEER_URL, optional, names a second instance
-// configured alike but signing with its own key (Target.PeerURL).
+// as not driven. APPLYTOKEN_ADVANCE_URL, optional, names an endpoint that
+// moves the server's clock (see AdvanceURL); without it the expiry case
+// is reported as not driven. APPLYTOKEN_PEER_URL, optional, names a second
+// instance configured alike but signing with its own key (Target.PeerURL).
 // APPLYTOKEN_CONTRACTTESTS_SEED replays a run's generated cases.
 func TestServerFromEnvironment(t *testing.T) {
 	vals := map[string]string{}
@@ -47,6 +49,9 @@ func TestServerFromEnvironment(t *testing.T) {
 	}
 	if u := os.Getenv("APPLYTOKEN_FAIL_NEXT_URL"); u != "" {
 		target.FailNext = FailNextURL(u, nil)
+	}
+	if u := os.Getenv("APPLYTOKEN_ADVANCE_URL"); u != "" {
+		target.Advance = AdvanceURL(u, nil)
 	}
 	target.PeerURL = os.Getenv("APPLYTOKEN_PEER_URL")
 	RunServer(t, target)

@@ -251,7 +251,7 @@ func runMutant(t *testing.T, name string, fixedOnly bool) {
 	runServer(t, Target{
 		BaseURL: srv.URL, AppKey: "demo-app-key", AppSecret: "demo-app-secret",
 		ChannelID: "demo-channel", DisabledChannelID: "disabled-channel",
-		FailNext: stub.FailNext, Advance: clock.Advance, PeerURL: peerSrv.URL,
+		FailNext: stub.FailNext, Advance: func(d time.Duration) error { clock.Advance(d); return nil }, PeerURL: peerSrv.URL,
 	}, fixedOnly)
 }
 

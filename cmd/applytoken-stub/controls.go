@@ -20,12 +20,14 @@ const controlsPrefix = "/_stub/"
 //	POST /_stub/fail-next {"op":"tokenByAkSk","status":500}   the next call of op answers status
 //	POST /_stub/fail-next {"op":"applyToken","delay":"1.5s","fault":"reset"}  or a delay, a fault
 //	POST /_stub/channel   {"id":"sales","enabled":false}       configure a channel
+//	POST /_stub/advance   {"by":"90s"}                         move the stub's clock forward (clock.go)
 //	POST /_stub/later-call                                     a later CC-Messaging call (server.Stub.LaterCall)
 //
-// fail-next and channel answer 204, or 400 with the Error body; -h lists
-// them all (usageControls in flags.go). GET /_stub/requests
+// fail-next, channel and advance answer 204, or 400 with the Error body;
+// -h lists them all (usageControls in flags.go). GET /_stub/requests
 // answers the request journal, DELETE /_stub/requests empties it (journal.go).
-func controls(stub *server.Stub) http.Handler {
+// clock is the stub's clock (its Config.Now), which advance moves.
+func controls(stub *server.Stub, clock *offsetClock) http.Handler {
 	laterCall := stub.LaterCall()
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.URL.Path == server.LaterCallPath && r.Method == http.MethodPost {
@@ -45,6 +47,8 @@ func controls(stub *server.Stub) http.Handler {
 		switch r.URL.Path {
 		case controlsPrefix + "fail-next":
 			err = failNext(r, stub) // faults.go
+		case controlsPrefix + "advance":
+			err = advance(r, clock) // clock.go
 		case controlsPrefix + "channel":
 			var in struct {
 				ID      string `json:"id"`
@@ -69,6 +73,23 @@ func controls(stub *server.Stub) http.Handler {
 		}
 		w.WriteHeader(http.StatusNoContent)
 	})
+}
+
+// newStub returns the stub of cfg and, with -controls, the controls that
+// drive it: the stub's clock is then an offsetClock, which POST
+// /_stub/advance moves. Without -controls ctl is nil and cfg's clock
+// (time.Now) is kept.
+func newStub(cfg server.Config, withControls bool) (stub *server.Stub, ctl http.Handler, err error) {
+	if !withControls {
+		stub, err = server.New(cfg)
+		return stub, nil, err
+	}
+	clock := new(offsetClock)
+	cfg.Now = clock.Now
+	if stub, err = server.New(cfg); err != nil {
+		return nil, nil, err
+	}
+	return stub, controls(stub, clock), nil
 }
 
 func decodeControl(r *http.Request, v any) error {

@@ -25,11 +25,11 @@ func TestControls(t *testing.T) {
 		return rec
 	}
 	newRoutes := func(t *testing.T, withControls bool) http.Handler {
-		stub, err := server.New(server.DefaultConfig())
+		stub, ctl, err := newStub(server.DefaultConfig(), withControls)
 		if err != nil {
 			t.Fatal(err)
 		}
-		return routes(stub, withControls)
+		return routes(stub, ctl)
 	}
 	credentials := http.Header{"Content-Type": {"application/json"}}
 	validLogin := `{"app_key":"demo-app-key","app_secret":"demo-app-secret"}`

@@ -18,7 +18,7 @@ func TestDocsRoute(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv := httptest.NewServer(routes(stub, false))
+	srv := httptest.NewServer(routes(stub, nil))
 	defer srv.Close()
 
 	for _, tc := range []struct {

@@ -55,11 +55,11 @@ func arm(t *testing.T, hc *http.Client, base, body string) {
 // TestFailNextControl: the control takes the faults, and refuses with
 // the reason what the stub would refuse.
 func TestFailNextControl(t *testing.T) {
-	stub, err := server.New(server.DefaultConfig())
+	stub, ctl, err := newStub(server.DefaultConfig(), true)
 	if err != nil {
 		t.Fatal(err)
 	}
-	h := routes(stub, true)
+	h := routes(stub, ctl)
 	post := func(path, body string) (int, string) {
 		rec := httptest.NewRecorder()
 		h.ServeHTTP(rec, httptest.NewRequest(http.MethodPost, path, strings.NewReader(body)))
@@ -101,7 +101,7 @@ func TestFailNextControl(t *testing.T) {
 		t.Errorf("GET %s: %d, Allow %q", server.LaterCallPath, rec.Code, rec.Header().Get("Allow"))
 	}
 	rec = httptest.NewRecorder()
-	routes(stub, false).ServeHTTP(rec, httptest.NewRequest(http.MethodPost, server.LaterCallPath, nil))
+	routes(stub, nil).ServeHTTP(rec, httptest.NewRequest(http.MethodPost, server.LaterCallPath, nil))
 	if rec.Code != http.StatusNotFound {
 		t.Errorf("%s without -controls: %d; want the stub's 404", server.LaterCallPath, rec.Code)
 	}

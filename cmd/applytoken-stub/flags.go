@@ -63,13 +63,17 @@ Test controls (-controls; never in production):
         They queue per op.
   POST /_stub/channel {"id":"sales","enabled":false}
         adds or changes a channel
+  POST /_stub/advance {"by":"90s"}
+        moves the stub's clock forward, by more than 0s and at most 24h a
+        call, so that tokens expire without waiting (the clock runs on with
+        the wall clock; timeouts, delays and the log keep the wall clock)
   POST /_stub/later-call
         stands in for a later CC-Messaging call (send): checks x-app-key,
         Authorization and ccmessaging-token, and renews a token close to expiry
   GET /_stub/requests, DELETE /_stub/requests
         the request journal, each request with the contract rules it broke;
         DELETE empties it
-  fail-next and channel answer 204, or 400 with the reason.
+  fail-next, channel and advance answer 204, or 400 with the reason.
 `
 
 // usageExit is the exit status, as main's doc comment says.
@@ -102,7 +106,7 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	fs.DurationVar(&o.idleTimeout, "idle-timeout", 60*time.Second, "how long an idle keep-alive connection stays open")
 	fs.DurationVar(&o.shutdownTimeout, "shutdown-timeout", 15*time.Second, "grace period for requests in flight after SIGINT or SIGTERM")
 	fs.IntVar(&o.maxHeaderBytes, "max-header-bytes", 16<<10, "cap on a request's header `bytes`")
-	fs.BoolVar(&o.controls, "controls", false, "serve test controls under /_stub/ (fail-next, channel, requests) and the later-call stand-in; never in production")
+	fs.BoolVar(&o.controls, "controls", false, "serve test controls under /_stub/ (fail-next, channel, advance, requests) and the later-call stand-in; never in production")
 	fs.BoolVar(&o.failOnViolation, "fail-on-violation", false, "on stop, print every contract rule the requests broke to stderr, and exit 3 if one did")
 	fs.TextVar(&o.logLevel, "log-level", slog.LevelInfo, "access log `level`: debug, info, warn or error")
 	fs.BoolVar(&o.version, "version", false, "print the module version and the contract's info.version, then exit")

@@ -18,8 +18,10 @@
 // call of op answer any error status the contract documents for it, or
 // meet a fault: a delay, a reset, a truncated or a malformed 200
 // (server.Stub.Inject). POST /_stub/channel {"id":"sales","enabled":false}
-// configures a channel. POST /_stub/later-call stands in for the
-// CC-Messaging calls after applyToken (server.Stub.LaterCall).
+// configures a channel. POST /_stub/advance {"by":"90s"} moves the stub's
+// clock forward (server.Config.Now), so that tokens expire without
+// waiting. POST /_stub/later-call stands in for the CC-Messaging calls
+// after applyToken (server.Stub.LaterCall).
 // GET /_stub/requests answers the request journal (server.Journal: each
 // request with the contract rules it broke), DELETE /_stub/requests
 // empties it. Without -controls or -fail-on-violation there is no journal.

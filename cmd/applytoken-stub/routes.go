@@ -11,18 +11,15 @@ import (
 )
 
 // routes serves the stub, and beside it the contract, its API reference
-// page, a health check and, when withControls is set, the test controls.
+// page, a health check and, when ctl is not nil, the test controls under
+// /_stub/ (newStub returns them).
 // Paths are matched by hand, not by http.ServeMux: a ServeMux redirects an
 // unclean path (a 301 the contract does not have) before the stub could
 // answer it with 404.
-func routes(stub *server.Stub, withControls bool) http.Handler {
+func routes(stub *server.Stub, ctl http.Handler) http.Handler {
 	spec := openapi.YAML()
 	reference := docs.APIReference()
 	health := []byte(`{"status":"ok"}` + "\n")
-	var ctl http.Handler
-	if withControls {
-		ctl = controls(stub)
-	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		switch r.URL.Path {
 		case "/healthz":

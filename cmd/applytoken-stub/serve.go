@@ -42,14 +42,15 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 	}
 	cfg.Logger = logger
 	cfg.Journal = journalSize(o, cfg.Journal) // journal.go
-	stub, err := server.New(cfg)
+	// With -controls the stub's clock is one that /_stub/advance moves (controls.go).
+	stub, ctl, err := newStub(cfg, o.controls)
 	if err != nil {
 		fmt.Fprintf(stderr, "applytoken-stub: %v\n", err)
 		return 2
 	}
 	context.AfterFunc(ctx, stub.StopDelays) // a stop answers requests a fault delays at once
 	srv := &http.Server{
-		Handler:           routes(stub, o.controls),
+		Handler:           routes(stub, ctl),
 		ReadHeaderTimeout: o.readHeaderTimeout,
 		ReadTimeout:       o.readTimeout,
 		WriteTimeout:      o.writeTimeout,

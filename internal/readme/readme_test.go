@@ -71,8 +71,9 @@ var checks = map[string]check{
 
 	"applytoken-stub -controls\n" +
 		`curl -sS -X POST http://127.0.0.1:8080/_stub/fail-next -d '{"op":"applyToken","status":500}'` + "\n" +
-		`curl -sS -X POST http://127.0.0.1:8080/_stub/channel -d '{"id":"sales","enabled":false}'`: {
-		"run as a session against a stub on a free port; the client then sees the 500 and the disabled channel", checkControlsSession},
+		`curl -sS -X POST http://127.0.0.1:8080/_stub/channel -d '{"id":"sales","enabled":false}'` + "\n" +
+		`curl -sS -X POST http://127.0.0.1:8080/_stub/advance -d '{"by":"90s"}'`: {
+		"run as a session against a stub on a free port, each control answering 204; the client then sees the 500 and the disabled channel", checkControlsSession},
 
 	"applytoken-stub -controls\n" +
 		`curl -sS -X POST http://127.0.0.1:8080/_stub/fail-next -d '{"op":"tokenByAkSk","fault":"reset"}'` + "\n" +
@@ -98,7 +99,7 @@ var checks = map[string]check{
 		"curl -sS http://127.0.0.1:8080/_stub/requests": {
 		"run as a session against a stub on a free port: the journal must hold the README's entry; stopped with SIGINT it must print the README's summary and exit 3, and exit 0 after the valid request alone", checkClientSession},
 
-	"APPLYTOKEN_TARGET_URL=https://my-server.example APPLYTOKEN_APP_KEY=my-app APPLYTOKEN_APP_SECRET=my-app-secret APPLYTOKEN_CHANNEL_ID=sales APPLYTOKEN_DISABLED_CHANNEL_ID=legacy APPLYTOKEN_FAIL_NEXT_URL=https://my-server.example/_stub/fail-next go test ./contracttests -run Server -v": {
+	"APPLYTOKEN_TARGET_URL=https://my-server.example APPLYTOKEN_APP_KEY=my-app APPLYTOKEN_APP_SECRET=my-app-secret APPLYTOKEN_CHANNEL_ID=sales APPLYTOKEN_DISABLED_CHANNEL_ID=legacy APPLYTOKEN_FAIL_NEXT_URL=https://my-server.example/_stub/fail-next APPLYTOKEN_ADVANCE_URL=https://my-server.example/_stub/advance APPLYTOKEN_PEER_URL=https://my-server-2.example go test ./contracttests -run Server -v": {
 		"the recipe of conformance-env, reached from `make test`, runs it with every one of these variables set", recipeRuns("conformance-env")},
 
 	"go install github.com/aicc-kit/applytoken/cmd/applytoken@latest\n" +
