@@ -11,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -105,6 +106,17 @@ var fileFields = map[string]func(cfg *server.Config, decode func(any) error) err
 	"messagingTokenRotateBefore": lifetimeField(func(c *server.Config) *time.Duration {
 		return &c.MessagingTokenRotateBefore
 	}),
+	"journal": func(cfg *server.Config, decode func(any) error) error {
+		var n *integer // nil for a null, which no decoder calls an integer's method for
+		if err := decode(&n); err != nil {
+			return err
+		}
+		if n == nil {
+			return errWantInteger
+		}
+		cfg.Journal = int(*n)
+		return nil
+	},
 }
 
 func lifetimeField(field func(*server.Config) *time.Duration) func(*server.Config, func(any) error) error {
@@ -117,6 +129,35 @@ func lifetimeField(field func(*server.Config) *time.Duration) func(*server.Confi
 		*field(cfg) = d
 		return err
 	}
+}
+
+// integer is an integer field of the config file. Decoded into an int, a
+// YAML 1.5 would be cut to 1; an integer takes an integer and nothing else.
+type integer int
+
+var errWantInteger = errors.New("want an integer")
+
+func (n *integer) UnmarshalYAML(v *yaml.Node) error {
+	switch {
+	case v.Kind != yaml.ScalarNode:
+		return errWantInteger
+	case v.ShortTag() == "!!int": // 0x10 and 1_000 too, as YAML reads them
+		return v.Decode((*int)(n))
+	case v.ShortTag() == "!!float": // 1.5, or an integer too large to be an !!int
+		i, err := parseInteger(v.Value)
+		*n = integer(i)
+		return err
+	}
+	return errWantInteger // a string, a bool
+}
+
+func (n *integer) UnmarshalJSON(data []byte) error {
+	if len(data) == 0 || (data[0] != '-' && (data[0] < '0' || data[0] > '9')) {
+		return errWantInteger // a string, a bool, an object, an array
+	}
+	i, err := parseInteger(string(data))
+	*n = integer(i)
+	return err
 }
 
 // setField sets the file's field key from decode, and holds cfg to the
@@ -212,6 +253,18 @@ func parseSigningKey(s string) ([]byte, error) {
 		return nil, errors.New("not standard base64") // never the key itself
 	}
 	return key, nil
+}
+
+// parseInteger reads a decimal integer such as 1000.
+func parseInteger(s string) (int, error) {
+	n, err := strconv.Atoi(s)
+	switch {
+	case errors.Is(err, strconv.ErrRange):
+		return 0, fmt.Errorf("%s is out of range", s)
+	case err != nil:
+		return 0, fmt.Errorf("%q is not an integer", s)
+	}
+	return n, nil
 }
 
 // parseLifetime reads a Go duration such as "10m" or "3600s".

@@ -17,6 +17,7 @@ const (
 	envAccessTokenLifetime    = "APPLYTOKEN_ACCESS_TOKEN_LIFETIME"
 	envMessagingTokenLifetime = "APPLYTOKEN_MESSAGING_TOKEN_LIFETIME"
 	envMessagingRotateBefore  = "APPLYTOKEN_MESSAGING_TOKEN_ROTATE_BEFORE"
+	envJournal                = "APPLYTOKEN_JOURNAL"
 )
 
 // applyEnv overrides cfg from the environment. The app pair replaces every
@@ -59,6 +60,10 @@ func applyEnv(cfg *server.Config, getenv func(string) string) error {
 		}},
 		{envMessagingRotateBefore, func(c *server.Config, s string) (err error) {
 			c.MessagingTokenRotateBefore, err = parseLifetime(s)
+			return err
+		}},
+		{envJournal, func(c *server.Config, s string) (err error) {
+			c.Journal, err = parseInteger(s)
 			return err
 		}},
 	} {

@@ -49,6 +49,9 @@ Environment (overrides -config; an empty variable is ignored):
   APPLYTOKEN_MESSAGING_TOKEN_ROTATE_BEFORE     a later call (/_stub/later-call) renews a
                                                ccmessaging-token this close to expiry,
                                                1s to 24h, default 5m
+  APPLYTOKEN_JOURNAL                           requests the journal keeps (-controls,
+                                               -fail-on-violation), 0 to 1000000,
+                                               default 1000
 `
 
 // usageControls lists what -controls serves (controls.go).

@@ -48,6 +48,16 @@ func journalSize(o options, configured int) int {
 	return 0
 }
 
+// checkJournal refuses -fail-on-violation over a journal the configuration
+// turns off (journal 0): with no journal no request is seen to break the
+// contract, and the stop would pass every client.
+func checkJournal(o options, configured int) error {
+	if o.failOnViolation && configured == 0 {
+		return fmt.Errorf("-fail-on-violation needs the journal, which the configuration turns off (journal 0, in the config file or %s)", envJournal)
+	}
+	return nil
+}
+
 // failOnViolation is -fail-on-violation, once the stub has stopped with
 // status code: it prints what the requests broke to w, and turns a clean
 // stop into exitViolation when any request broke the contract. Another

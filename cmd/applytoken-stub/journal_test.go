@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -119,5 +120,54 @@ func TestJournalOnlyWhenRead(t *testing.T) {
 		if got := journalSize(tc.o, 1000); got != tc.want {
 			t.Errorf("journalSize(%+v) = %d; want %d", tc.o, got, tc.want)
 		}
+	}
+}
+
+// TestFailOnViolationNeedsAJournal: a journal of 0 would see no request
+// break the contract, so -fail-on-violation refuses it; -controls, whose
+// journal is then merely empty, does not.
+func TestFailOnViolationNeedsAJournal(t *testing.T) {
+	for _, tc := range []struct {
+		o       options
+		journal int
+		refused bool
+	}{
+		{options{failOnViolation: true}, 0, true},
+		{options{failOnViolation: true, controls: true}, 0, true},
+		{options{failOnViolation: true}, 1, false},
+		{options{controls: true}, 0, false},
+		{options{}, 0, false},
+	} {
+		if err := checkJournal(tc.o, tc.journal); (err != nil) != tc.refused {
+			t.Errorf("checkJournal(%+v, %d) = %v; want refused %v", tc.o, tc.journal, err, tc.refused)
+		}
+	}
+}
+
+// TestConfiguredJournal: the journal keeps as many requests as the config
+// file's journal says, the latest, and counts the older ones dropped; the
+// verdict of -fail-on-violation still counts them all.
+func TestConfiguredJournal(t *testing.T) {
+	const size = 2
+	config := writeFile(t, "c.yaml", "journal: "+strconv.Itoa(size)+"\n")
+	s := startRun(t, nil, "-config", config, "-controls", "-fail-on-violation")
+	for i := range size + 2 {
+		exchange(t, nil, newRequest(t, http.MethodGet, s.banner.base+"/journal-"+strconv.Itoa(i), nil, nil))
+	}
+	status, body := control(t, s, http.MethodGet, "/_stub/requests")
+	var j server.Journal
+	if err := json.Unmarshal(body, &j); err != nil || status != http.StatusOK {
+		t.Fatalf("GET /_stub/requests: %d %s (%v)", status, body, err)
+	}
+	if len(j.Requests) != size || j.Dropped != 2 || j.Broken != size+2 {
+		t.Fatalf("journal %s; want %d requests, 2 dropped, %d broken", body, size, size+2)
+	}
+	for i, r := range j.Requests {
+		if want := "/journal-" + strconv.Itoa(i+2); r.Path != want {
+			t.Errorf("request %d of the journal is %s; want %s, the oldest dropped first", i, r.Path, want)
+		}
+	}
+	if code := s.stop(); code != exitViolation || !strings.Contains(s.stderr.String(), "4 of 4 requests broke the contract") {
+		t.Errorf("exit %d; want %d and every request counted\n%s", code, exitViolation, s.stderr)
 	}
 }

@@ -122,6 +122,7 @@ func TestRunRefusesBadInput(t *testing.T) {
 		{"bad log level", []string{"-log-level", "loud"}, nil, "-log-level"},
 		{"unknown config field", []string{"-config", badConfig}, nil, `unknown field "listen"`},
 		{"missing config file", []string{"-config", filepath.Join(dir, "none.yaml")}, nil, "none.yaml"},
+		{"-fail-on-violation without a journal", []string{"-fail-on-violation"}, map[string]string{"APPLYTOKEN_JOURNAL": "0"}, "journal 0"},
 		{"unreadable certificate", []string{"-tls-cert", filepath.Join(dir, "c.pem"), "-tls-key", filepath.Join(dir, "k.pem")}, nil, "-tls-cert"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

@@ -40,6 +40,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 		fmt.Fprintf(stderr, "applytoken-stub: %v\n", err)
 		return 2
 	}
+	if err := checkJournal(o, cfg.Journal); err != nil { // journal.go
+		fmt.Fprintf(stderr, "applytoken-stub: %v\n", err)
+		return 2
+	}
 	cfg.Logger = logger
 	cfg.Journal = journalSize(o, cfg.Journal) // journal.go
 	// With -controls the stub's clock is one that /_stub/advance moves (controls.go).
