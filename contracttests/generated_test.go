@@ -13,7 +13,10 @@ import (
 var demoTarget = Target{BaseURL: "http://stub.invalid", AppKey: "demo-app-key", AppSecret: "demo-app-secret",
 	ChannelID: "demo-channel", DisabledChannelID: "disabled-channel"}
 
-func caseNames(t *testing.T, seed string) []string {
+// generatedCases are the cases the generator makes for demoTarget with
+// seed.
+func generatedCases(t *testing.T, seed string) []serverCase {
+	t.Helper()
 	t.Setenv(seedEnv, seed)
 	g, err := newGenerator(demoTarget)
 	if err != nil {
@@ -23,8 +26,12 @@ func caseNames(t *testing.T, seed string) []string {
 	if err != nil {
 		t.Fatal(err)
 	}
+	return cs
+}
+
+func caseNames(t *testing.T, seed string) []string {
 	var names []string
-	for _, c := range cs {
+	for _, c := range generatedCases(t, seed) {
 		names = append(names, fmt.Sprintf("%s %d %s", c.op, c.status, c.name))
 	}
 	return names
@@ -55,16 +62,7 @@ func TestGeneratedCasesReplay(t *testing.T) {
 // was written for (the coverage check stays the fixed cases' to pass).
 func TestGeneratedStatusesAreDocumented(t *testing.T) {
 	documented := documentedPairs()
-	t.Setenv(seedEnv, "1")
-	g, err := newGenerator(demoTarget)
-	if err != nil {
-		t.Fatal(err)
-	}
-	cs, err := g.cases()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, c := range cs {
+	for _, c := range generatedCases(t, "1") {
 		if !slices.Contains(documented, pair{c.op, c.status}) {
 			t.Errorf("%s: owes %d, which %s does not document", c.name, c.status, c.op)
 		}

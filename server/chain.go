@@ -180,7 +180,7 @@ func (s *Stub) enter(op *operation, next http.Handler) http.Handler {
 func capBody(op *operation, next http.Handler) http.Handler {
 	limit := op.Body.MaxBytes
 	tooLarge, cutOff := op.answers[http.StatusRequestEntityTooLarge], op.answers[http.StatusBadRequest]
-	overCap := bodyTooLarge(op)
+	overCap := op.Body.TooLarge() // the contract states the cap: breaking it is breaking the contract
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		b, err := readBody(w, r, limit)
 		switch {

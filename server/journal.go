@@ -298,12 +298,6 @@ func dedupe(vs []rules.Violation) []rules.Violation {
 	return out
 }
 
-// bodyTooLarge is the violation of a body over x-max-body-bytes; the
-// contract states the cap, so breaking it is breaking the contract.
-func bodyTooLarge(op *operation) rules.Violation {
-	return *op.Body.OverCap(op.Body.MaxBytes + 1)
-}
-
 // bodyCutOff is a body that ended before its declared length or timed
 // out: nothing of it could be checked.
 var bodyCutOff = rules.Violation{In: rules.InBody, Rule: "incomplete", Reason: "was cut off or timed out before its end"}

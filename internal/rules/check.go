@@ -183,15 +183,21 @@ func (op *Operation) DecodeBody(contentType string, body []byte) (any, []Violati
 	return b.Schema.decodeJSON(body)
 }
 
-// OverCap returns the violation of a body of n bytes when the contract
-// caps it (x-max-body-bytes) below n, or nil. It is not among CheckBody's
+// OverCap returns TooLarge for a body of n bytes when the contract caps
+// it (x-max-body-bytes) below n, or nil. It is not among CheckBody's
 // checks: a server answers it with 413, before reading the body, where the
 // others are a 400; a client refuses it as it refuses them.
 func (b *Body) OverCap(n int64) *Violation {
 	if b.MaxBytes <= 0 || n <= b.MaxBytes {
 		return nil
 	}
-	return &Violation{In: InBody, Rule: "maxBytes", Reason: "must be at most " + strconv.FormatInt(b.MaxBytes, 10) + " bytes (x-max-body-bytes)"}
+	v := b.TooLarge()
+	return &v
+}
+
+// TooLarge is the violation of a body over the cap of x-max-body-bytes.
+func (b *Body) TooLarge() Violation {
+	return Violation{In: InBody, Rule: "maxBytes", Reason: "must be at most " + strconv.FormatInt(b.MaxBytes, 10) + " bytes (x-max-body-bytes)"}
 }
 
 // CheckJSON checks a JSON text against s: valid UTF-8 (RFC 8259 section
