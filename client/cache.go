@@ -18,9 +18,15 @@ import (
 //   - get reads an atomic pointer, without a lock: one load, one clock read.
 //   - A value is due margin before its expiry; a zero expiry never is.
 //   - Refreshes are single-flighted behind a channel semaphore, so that a
-//     waiter can give up when its context ends. A value fetched just now is
-//     returned even when it is due already: a token that lives less than
-//     the margin is used once, then fetched again on the next call.
+//     waiter can give up when its context ends. The goroutines that waited
+//     while another fetched take that fetch's outcome, its error included,
+//     as x/sync/singleflight's callers do: a failing upstream is asked once,
+//     not once per waiter in turn. A fetch that ended with its own caller's
+//     context is not shared; the next waiter fetches with its own.
+//   - A value fetched just now is returned even when it is due already: a
+//     token that lives less than the margin is used once (by the fetching
+//     goroutine and those that waited for it), then fetched again on the
+//     next call.
 type cache[T any] struct {
 	now    func() time.Time
 	margin time.Duration
@@ -28,9 +34,14 @@ type cache[T any] struct {
 	fetch  func(context.Context) (*T, error)
 	what   string // names the value in the error of a waiter that gave up
 
-	cur atomic.Pointer[cached[T]]
-	sem chan struct{} // a mutex a waiter can give up on
+	cur  atomic.Pointer[cached[T]]
+	sem  chan struct{}           // a mutex a waiter can give up on
+	last atomic.Pointer[fetched] // the latest fetch whose outcome is shared
 }
+
+// fetched is one fetch's outcome for the goroutines that waited for it: its
+// error, or nil when it stored a value in cur.
+type fetched struct{ err error }
 
 // cached keeps the refresh time next to the value, so that the warm path
 // is one clock read and one comparison.
@@ -57,21 +68,34 @@ func (c *cache[T]) fresh(e *cached[T]) bool {
 }
 
 func (c *cache[T]) refresh(ctx context.Context) (*T, error) {
+	seen := c.last.Load()
 	select {
 	case c.sem <- struct{}{}:
 	case <-ctx.Done():
 		return nil, fmt.Errorf("client: waiting for %s: %w", c.what, ctx.Err())
 	}
 	defer func() { <-c.sem }()
-	// Whoever held sem before may have refreshed already.
+	// Whoever held sem before may have fetched while this goroutine waited.
+	if f := c.last.Load(); f != seen {
+		if f.err != nil {
+			return nil, f.err
+		}
+		if e := c.cur.Load(); e != nil { // nil: dropped since
+			return e.v, nil
+		}
+	}
 	if e := c.cur.Load(); e != nil && c.fresh(e) {
 		return e.v, nil
 	}
 	v, err := c.fetch(ctx)
 	if err != nil {
+		if ctx.Err() == nil {
+			c.last.Store(&fetched{err: err})
+		}
 		return nil, err
 	}
 	c.cur.Store(c.entry(v))
+	c.last.Store(&fetched{})
 	return v, nil
 }
 

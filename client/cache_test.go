@@ -5,6 +5,7 @@ import (
 	"errors"
 	"sync/atomic"
 	"testing"
+	"testing/synctest"
 	"time"
 )
 
@@ -138,4 +139,91 @@ func TestCacheErrorsAreNotCachedAndWaitersGiveUp(t *testing.T) {
 	if err := <-done; err != nil {
 		t.Errorf("fetching get: %v", err)
 	}
+}
+
+// TestCacheWaitersShareTheFetch: goroutines that wait while another fetches
+// take that fetch's outcome, an error or a value already due, instead of
+// fetching once each in turn.
+func TestCacheWaitersShareTheFetch(t *testing.T) {
+	boom := errors.New("boom")
+	for _, tt := range []struct {
+		name string
+		life time.Duration // of the fetched value; the margin is a minute
+		err  error
+	}{
+		{"error", 0, boom},
+		{"value shorter than the margin", time.Second, nil},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			synctest.Test(t, func(t *testing.T) {
+				release := make(chan struct{})
+				var calls atomic.Int32
+				c := newCache("a value", time.Now, time.Minute, func(v *value) time.Time { return v.expiry }, func(context.Context) (*value, error) {
+					calls.Add(1)
+					<-release
+					if tt.err != nil {
+						return nil, tt.err
+					}
+					return &value{expiry: time.Now().Add(tt.life)}, nil
+				})
+				const n = 10
+				errs := make(chan error, n)
+				for range n {
+					go func() {
+						_, err := c.get(context.Background())
+						errs <- err
+					}()
+				}
+				synctest.Wait() // one fetching, the others waiting for it
+				close(release)
+				for range n {
+					if err := <-errs; err != tt.err {
+						t.Errorf("get = %v; want %v", err, tt.err)
+					}
+				}
+				if got := calls.Load(); got != 1 {
+					t.Errorf("fetches for %d concurrent gets = %d; want 1", n, got)
+				}
+			})
+		})
+	}
+}
+
+// TestCacheWaitersFetchAfterACanceledFetch: a fetch that ended because its
+// own caller gave up is not shared: the next waiter fetches with its own
+// context.
+func TestCacheWaitersFetchAfterACanceledFetch(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		var calls atomic.Int32
+		c := newCache("a value", time.Now, 0, func(v *value) time.Time { return v.expiry }, func(ctx context.Context) (*value, error) {
+			if calls.Add(1) == 1 {
+				<-ctx.Done()
+				return nil, ctx.Err()
+			}
+			return &value{}, nil
+		})
+		ctx, cancel := context.WithCancel(context.Background())
+		first := make(chan error, 1)
+		go func() {
+			_, err := c.get(ctx)
+			first <- err
+		}()
+		synctest.Wait()
+		second := make(chan error, 1)
+		go func() {
+			_, err := c.get(context.Background())
+			second <- err
+		}()
+		synctest.Wait()
+		cancel()
+		if err := <-first; !errors.Is(err, context.Canceled) {
+			t.Errorf("canceled get = %v; want context.Canceled", err)
+		}
+		if err := <-second; err != nil {
+			t.Errorf("waiting get = %v; want its own fetch's value", err)
+		}
+		if got := calls.Load(); got != 2 {
+			t.Errorf("fetches = %d; want 2", got)
+		}
+	})
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"strconv"
 	"time"
 
 	"golang.org/x/oauth2"
@@ -61,17 +62,24 @@ func New(baseURL string, opts ...Option) (*Client, error) {
 func checkBaseURL(baseURL string) error {
 	u, err := url.Parse(baseURL)
 	if err != nil {
+		// *url.Error repeats the URL, password and query included.
+		if uerr := (*url.Error)(nil); errors.As(err, &uerr) {
+			err = uerr.Err
+		}
 		return fmt.Errorf("client: base URL: %w", err)
 	}
+	// The URL as an error may show it: without user information or query,
+	// either of which may hold a secret.
+	shown := strconv.Quote((&url.URL{Scheme: u.Scheme, Opaque: u.Opaque, Host: u.Host, Path: u.Path}).String())
 	switch {
 	case u.Scheme != "http" && u.Scheme != "https":
-		return fmt.Errorf("client: base URL %q: scheme must be http or https", baseURL)
+		return fmt.Errorf("client: base URL %s: scheme must be http or https", shown)
 	case u.Host == "":
-		return fmt.Errorf("client: base URL %q: host is missing", baseURL)
+		return fmt.Errorf("client: base URL %s: host is missing", shown)
 	case u.User != nil:
 		return errors.New("client: base URL: user information is not allowed")
 	case u.RawQuery != "" || u.Fragment != "":
-		return fmt.Errorf("client: base URL %q: query and fragment are not allowed", baseURL)
+		return fmt.Errorf("client: base URL %s: query and fragment are not allowed", shown)
 	}
 	return nil
 }
@@ -88,6 +96,9 @@ func checkBaseURL(baseURL string) error {
 // Errors are [*APIError] (any non-200 answer, or a 200 body that is not the
 // contract's result), [*ResultError] (resultCode "1"), or transport errors.
 func (c *Client) ApplyToken(ctx context.Context, req ApplyTokenRequest) (*Token, error) {
+	if err := c.usable(ctx); err != nil {
+		return nil, err
+	}
 	body, err := encodeRequest(req)
 	if err != nil {
 		return nil, err
@@ -104,6 +115,23 @@ func (c *Client) ApplyToken(ctx context.Context, req ApplyTokenRequest) (*Token,
 		}
 		return tok, err
 	}
+}
+
+var (
+	errNilContext = errors.New("client: nil Context")
+	errZeroClient = errors.New("client: the Client was not made by New")
+)
+
+// usable refuses what would otherwise panic further down: a nil ctx, as
+// net/http refuses one, and a Client that New did not make.
+func (c *Client) usable(ctx context.Context) error {
+	switch {
+	case ctx == nil:
+		return errNilContext
+	case c == nil || c.access == nil:
+		return errZeroClient
+	}
+	return nil
 }
 
 // TokenSource returns a [MessagingTokenSource] for the user session req

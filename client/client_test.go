@@ -14,6 +14,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"golang.org/x/oauth2"
@@ -50,6 +51,12 @@ func TestNewRejectsBadInput(t *testing.T) {
 		{"user info", "https://u:p@service.besclouds.com", []Option{creds}, "user information"},
 		{"query", "https://service.besclouds.com?x=1", []Option{creds}, "query"},
 		{"bad URL", "https://[::1", []Option{creds}, "base URL"},
+		// The URL is not repeated with its user information or query.
+		{"ftp scheme with user info", "ftp://u:p@service.besclouds.com", []Option{creds}, "scheme"},
+		{"no host with user info", "https://u:p@", []Option{creds}, "host"},
+		{"bad URL with user info", "https://u:p@[::1", []Option{creds}, "base URL"},
+		{"query with a secret", "https://service.besclouds.com?token=u:p", []Option{creds}, "query"},
+		{"ftp scheme with a query", "ftp://service.besclouds.com?token=u:p", []Option{creds}, "scheme"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -334,6 +341,65 @@ func TestApplyTokenContextCancelled(t *testing.T) {
 	if _, err := c.ApplyToken(ctx, testRequest); !errors.Is(err, context.Canceled) {
 		t.Errorf("ApplyToken error = %v; want context.Canceled", err)
 	}
+}
+
+// TestNilContextAndZeroValues: a nil context, or a Client or source not
+// made by this package, gives an error rather than a panic, and nothing is
+// sent.
+func TestNilContextAndZeroValues(t *testing.T) {
+	u := newUpstream(t)
+	var nilCtx context.Context
+	c := u.newClient(t)
+	if _, err := c.ApplyToken(nilCtx, testRequest); err == nil || err.Error() != "client: nil Context" {
+		t.Errorf("ApplyToken(nil) = %v; want client: nil Context", err)
+	}
+	ts := c.TokenSource(testRequest)
+	if _, err := ts.Token(nilCtx); err == nil || err.Error() != "client: nil Context" {
+		t.Errorf("Token(nil) = %v; want client: nil Context", err)
+	}
+	if n := u.akskCalls.Load() + u.applyCalls.Load(); n != 0 {
+		t.Errorf("%d requests went on the wire; want none", n)
+	}
+
+	ctx := context.Background()
+	if _, err := new(Client).ApplyToken(ctx, testRequest); err == nil || !strings.Contains(err.Error(), "New") {
+		t.Errorf("zero Client: ApplyToken = %v; want an error naming New", err)
+	}
+	if _, err := new(Client).TokenSource(testRequest).Token(ctx); err == nil || !strings.Contains(err.Error(), "New") {
+		t.Errorf("zero Client: Token = %v; want an error naming New", err)
+	}
+	zero := new(MessagingTokenSource)
+	zero.Invalidate()
+	if _, err := zero.Token(ctx); err == nil || !strings.Contains(err.Error(), "Client.TokenSource") {
+		t.Errorf("zero MessagingTokenSource: Token = %v; want an error naming Client.TokenSource", err)
+	}
+	req, _ := http.NewRequest(http.MethodGet, u.URL, nil)
+	if _, err := (&Transport{Source: zero}).RoundTrip(req); err == nil {
+		t.Error("Transport with a zero Source: RoundTrip succeeded; want an error")
+	}
+}
+
+// TestAccessTokenSourceHonoursContext: the user's oauth2.TokenSource takes
+// no context; a caller whose context ends stops waiting for it, and the
+// source's call runs to its end on its own.
+func TestAccessTokenSourceHonoursContext(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		release := make(chan struct{})
+		src := tokenSourceFunc(func() (*oauth2.Token, error) {
+			<-release
+			return &oauth2.Token{AccessToken: "late"}, nil
+		})
+		c, err := New("http://127.0.0.1:1", WithAccessTokenSource("user-key", src))
+		if err != nil {
+			t.Fatal(err)
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+		defer cancel()
+		if _, err := c.ApplyToken(ctx, testRequest); !errors.Is(err, context.DeadlineExceeded) {
+			t.Errorf("ApplyToken = %v; want context.DeadlineExceeded", err)
+		}
+		close(release)
+	})
 }
 
 func TestDefaultHTTPClientDoesNotFollowRedirects(t *testing.T) {

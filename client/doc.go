@@ -27,10 +27,11 @@
 // session, refreshes it five minutes (see [WithRefreshMargin]) before it
 // expires (the lifetime the contract gives the answer: the vendor's hour
 // unless a property of the answer says otherwise; see [Token]), and
-// makes one upstream call however many goroutines ask at once. Both legs
-// share one small cache: a lock-free read on the warm path, one refresh at
-// a time that a waiter can give up on, invalidation of a refused token and
-// replacement by a rotated one. [Transport] uses a MessagingTokenSource for
+// makes one upstream call however many goroutines ask at once, whose
+// outcome (a token or an error) they all get. Both legs share one small
+// cache: a lock-free read on the warm path, one refresh at a time that a
+// waiter can give up on, invalidation of a refused token and replacement
+// by a rotated one. [Transport] uses a MessagingTokenSource for
 // later calls.
 //
 // # Errors

@@ -55,7 +55,9 @@ func WithCredentials(appKey, appSecret string) Option {
 // WithAccessTokenSource makes the client take its AccessTokens from ts
 // instead of calling tokenByAkSk; appKey is the key they were issued to and
 // is sent as x-app-key. The client keeps ts's token until 30 seconds before
-// its Expiry (a zero Expiry never expires).
+// its Expiry (a zero Expiry never expires). ts.Token takes no context: a
+// caller whose context ends stops waiting for it, and the call runs on to
+// its end.
 //
 // Renewal: when a server answers 403 the client drops its copy and calls
 // ts.Token again, once. If ts caches (an oauth2.ReuseTokenSource, say), it

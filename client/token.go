@@ -2,6 +2,7 @@ package client
 
 import (
 	"context"
+	"errors"
 	"time"
 
 	"github.com/aicc-kit/applytoken/gen/apiclient"
@@ -48,7 +49,9 @@ func defaultLifetime() (time.Duration, bool) { return ApplyTokenResult{}.Lifetim
 // Expiry (5 minutes unless [WithRefreshMargin] says otherwise) and then
 // applies for a new one. It is safe for concurrent use: however many
 // goroutines ask at once, one applyToken call is made, and the others wait
-// for it (or for their context). Create one with [Client.TokenSource].
+// for it (or for their context) and share its outcome, an error included.
+// Create one with [Client.TokenSource]; a zero MessagingTokenSource gives
+// an error.
 //
 // The cache goes further than oauth2's reuse layer on purpose: it can be
 // invalidated (a 401 means the platform no longer takes the token), and
@@ -71,13 +74,23 @@ func newMessagingTokenSource(c *Client, req ApplyTokenRequest) *MessagingTokenSo
 // ctx bounds the applyToken call (and tokenByAkSk, when the AccessToken is
 // due) and the wait for another goroutine's call.
 func (s *MessagingTokenSource) Token(ctx context.Context) (*Token, error) {
+	switch {
+	case ctx == nil:
+		return nil, errNilContext
+	case s == nil || s.tokens == nil:
+		return nil, errZeroSource
+	}
 	return s.tokens.get(ctx)
 }
+
+var errZeroSource = errors.New("client: the MessagingTokenSource was not made by Client.TokenSource")
 
 // Invalidate drops the cached token: the next call to Token applies for a
 // new one. Use it when the platform refuses the token (a 401).
 func (s *MessagingTokenSource) Invalidate() {
-	s.tokens.drop()
+	if s != nil && s.tokens != nil {
+		s.tokens.drop()
+	}
 }
 
 // rotate replaces used with a token the platform handed out in its place,

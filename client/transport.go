@@ -5,6 +5,8 @@ import (
 	"errors"
 	"io"
 	"net/http"
+	"net/url"
+	"strings"
 
 	"golang.org/x/oauth2"
 )
@@ -25,7 +27,10 @@ import (
 //     returned, and the refused token is still dropped for the next request;
 //   - when an answer carries a ccmessaging-token header with a new value
 //     (the platform rotates a token that expires during a session), the
-//     next request uses it.
+//     next request uses it;
+//   - a redirect that an http.Client follows to another scheme or host
+//     than the one its chain began on is sent as it is, without the
+//     credentials, as net/http drops Authorization on such a redirect.
 //
 // The answer of a retried request is returned whatever its status, and a
 // token it refuses too (a 401 or 403 again) is dropped for the next
@@ -54,6 +59,10 @@ func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	}
 	if t.Source == nil {
 		return nil, errors.New("client: Transport's Source is nil")
+	}
+	if redirectedAway(req) {
+		reqBodyClosed = true
+		return t.base().RoundTrip(req)
 	}
 	ctx := req.Context()
 	tok, at, err := t.credentials(ctx)
@@ -125,6 +134,9 @@ func (t *Transport) credentials(ctx context.Context) (*Token, *oauth2.Token, err
 func (t *Transport) send(req *http.Request, body io.ReadCloser, tok *Token, at *oauth2.Token) (*http.Response, error) {
 	r := req.Clone(req.Context())
 	r.Body = body
+	if r.Header == nil {
+		r.Header = make(http.Header, 3)
+	}
 	r.Header[headerMessagingToken] = []string{tok.Value}
 	setCredentials(r.Header, t.Source.c.appKey, at)
 	return t.base().RoundTrip(r)
@@ -141,6 +153,26 @@ func (t *Transport) base() http.RoundTripper {
 		return t.Base
 	}
 	return http.DefaultTransport
+}
+
+// redirectedAway reports whether req is a redirect that an http.Client
+// follows to another scheme or host than the request that began the chain.
+// Such a request goes without the credentials, as net/http sends no
+// Authorization to another domain: the AccessToken and ccmessaging-token
+// are not handed to whoever a server redirects to. A chain whose start is
+// unknown counts as leaving.
+func redirectedAway(req *http.Request) bool {
+	first := req
+	for first.Response != nil {
+		if first = first.Response.Request; first == nil {
+			return true
+		}
+	}
+	return first != req && !sameOrigin(first.URL, req.URL)
+}
+
+func sameOrigin(a, b *url.URL) bool {
+	return a != nil && b != nil && a.Scheme == b.Scheme && strings.EqualFold(a.Host, b.Host)
 }
 
 // replayableBody returns a fresh copy of req's body for a second attempt,

@@ -333,3 +333,58 @@ func TestRotatedTokenLivesFromNow(t *testing.T) {
 		t.Errorf("Token = %q expiring %v; want rotated-2 expiring %v", tok.Value, tok.Expiry, want)
 	}
 }
+
+// TestTransportNilHeader: a request with no Header, which http.Client
+// never sends but a caller of RoundTrip may, is sent with the credentials
+// rather than panicking.
+func TestTransportNilHeader(t *testing.T) {
+	u := newUpstream(t)
+	m := newMessaging(t)
+	tr := &Transport{Source: u.newClient(t).TokenSource(testRequest)}
+	req, _ := http.NewRequest(http.MethodGet, m.URL, nil)
+	req.Header = nil
+	resp, err := tr.RoundTrip(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if got := m.requests(); len(got) != 1 || got[0].token != "mt-1" || got[0].appKey != testAppKey || got[0].auth != "Bearer at-1" {
+		t.Errorf("requests = %+v; want one with the three credentials", got)
+	}
+	if req.Header != nil {
+		t.Errorf("the caller's request was changed: Header = %v", req.Header)
+	}
+}
+
+// TestTransportRedirectToAnotherHost: http.Client follows a redirect
+// through the Transport; the credentials go with it only to the host (and
+// scheme) the chain started on, as net/http keeps Authorization.
+func TestTransportRedirectToAnotherHost(t *testing.T) {
+	u := newUpstream(t)
+	other := newMessaging(t)
+	m := newMessaging(t)
+	start := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch r.URL.Path {
+		case "/away":
+			http.Redirect(w, r, other.URL+"/stolen", http.StatusTemporaryRedirect)
+		case "/here":
+			http.Redirect(w, r, "/send", http.StatusTemporaryRedirect)
+		default:
+			m.Config.Handler.ServeHTTP(w, r)
+		}
+	}))
+	defer start.Close()
+	hc := &http.Client{Transport: &Transport{Source: u.newClient(t).TokenSource(testRequest)}}
+
+	if resp := post(t, hc, start.URL+"/away", strings.NewReader("x")); resp.StatusCode != http.StatusOK {
+		t.Fatalf("status = %d; want the other host's 200", resp.StatusCode)
+	}
+	if got := other.requests(); len(got) != 1 || got[0] != (seenRequest{body: "x"}) {
+		t.Errorf("the other host saw %+v; want the body without credentials", got)
+	}
+	post(t, hc, start.URL+"/here", strings.NewReader("y"))
+	want := seenRequest{token: "mt-1", appKey: testAppKey, auth: "Bearer at-1", body: "y"}
+	if got := m.requests(); len(got) != 1 || got[0] != want {
+		t.Errorf("the same host saw %+v; want [%+v]", got, want)
+	}
+}
