@@ -155,6 +155,10 @@ func exitCode(err error) int {
 	switch {
 	case errors.As(err, &verr):
 		return exitUsage
+	case errors.Is(err, context.DeadlineExceeded), errors.Is(err, context.Canceled):
+		// Out of time or interrupted, even with an answer half read: that
+		// answer's *APIError wraps why its body could not be read.
+		return exitOther
 	case errors.Is(err, client.ErrUnauthorized), errors.Is(err, client.ErrForbidden):
 		return exitAuth
 	case errors.As(err, &aerr), errors.As(err, &rerr):

@@ -3,6 +3,9 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
@@ -147,5 +150,32 @@ func TestExitCodes(t *testing.T) {
 				t.Error("a usage error sent requests")
 			}
 		})
+	}
+}
+
+// TestTimeoutWhileReadingTheAnswer: a run that times out (or is
+// interrupted) while the answer's body is still coming is exit 1, as one
+// that times out before the answer is, not 4.
+func TestTimeoutWhileReadingTheAnswer(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		if strings.HasSuffix(r.URL.Path, "/tokenByAkSk") {
+			io.WriteString(w, `{"AccessToken":"at","ApplyType":"Bearer","CreateTime":"1545650171","Expires":"600"}`)
+			return
+		}
+		w.Header().Set("Content-Length", "100")
+		io.WriteString(w, `{"resultCode":"0",`)
+		w.(http.Flusher).Flush()
+		<-r.Context().Done() // the rest never comes
+	}))
+	defer srv.Close()
+	env := map[string]string{envAppKey: "app", envAppSecret: "secret"}
+	args := []string{"-base", srv.URL, "-user-id", "user-0001", "-user-name", "Alice", "-channel-id", "demo-channel", "-locale", "en", "-timeout", "200ms"}
+	var stdout, stderr bytes.Buffer
+	if code := run(args, func(k string) string { return env[k] }, &stdout, &stderr); code != exitOther {
+		t.Errorf("exit %d; want %d (stderr %q)", code, exitOther, stderr.String())
+	}
+	if !strings.Contains(stderr.String(), "deadline exceeded") {
+		t.Errorf("stderr = %q; want it to say the time ran out", stderr.String())
 	}
 }
