@@ -29,7 +29,9 @@ type Fault struct {
 	// Delay holds the answer back, on the wall clock (not Config.Now), up
 	// to 5 minutes; alone, the request is then checked and answered as
 	// usual. It ends early when the request's context ends (the caller
-	// has gone: nothing is answered) or at StopDelays (answered at once).
+	// has gone: nothing is answered; under an http.Server the handler
+	// aborts with http.ErrAbortHandler, so that no empty 200 is sent) or
+	// at StopDelays (answered at once).
 	// It does not count against the http.Server's WriteTimeout: the
 	// stub moves the request's write deadline out by the delay, so the
 	// answer gets the whole WriteTimeout after it, over HTTP/1 and
@@ -137,7 +139,16 @@ func (s *Stub) meet(w http.ResponseWriter, r *http.Request, op *operation, f Fau
 		s.holdWriteDeadline(w, r, f.Delay)
 		r = readAhead(r, op)
 		if !s.faults.wait(r.Context(), f.Delay) {
-			return // the caller has gone: nobody to answer
+			// The caller has gone (or half-closed, which net/http reads
+			// the same way): nobody to answer. A handler that returned
+			// here would have net/http send an empty 200, which no
+			// operation documents; abort the answer instead. A caller of
+			// ServeHTTP that is no http.Server, such as a test with a
+			// recorder, gets nothing written, not a panic it cannot read.
+			if r.Context().Value(http.ServerContextKey) != nil {
+				panic(http.ErrAbortHandler)
+			}
+			return
 		}
 	}
 	switch {

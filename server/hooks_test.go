@@ -56,6 +56,24 @@ func TestErrorHooksWriteTheErrorBody(t *testing.T) {
 	}
 }
 
+// TestBindErrorNamesTheRule: a request the rules pass but the generated
+// wrapper cannot bind (a header parameter sent twice: the rules read the
+// first value, as kin-openapi does) gets a 400 that says what is wrong, in
+// the contract's words, as every other 400 does; before the fix its text
+// was the contract's example alone.
+func TestBindErrorNamesTheRule(t *testing.T) {
+	h := newHarness(t)
+	sv := readSpec(t)
+	req := h.tokenRequest(demoKey, demoSecret, "")
+	req.Header[expireParam] = []string{itoa(sv.expireDefault), itoa(sv.expireMin)}
+	resp, body := h.do(req)
+	_, info := readError(t, body)
+	const want = "Incorrect request: header " + expireParam + " must be sent once. Check the request path and parameters."
+	if resp.StatusCode != http.StatusBadRequest || info != want {
+		t.Errorf("%s twice: %d %q; want 400 %q", expireParam, resp.StatusCode, info, want)
+	}
+}
+
 // TestPanicGoesToTheLogOnly: the caller sees the Error body, the log the
 // panic and its stack.
 func TestPanicGoesToTheLogOnly(t *testing.T) {

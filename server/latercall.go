@@ -85,7 +85,7 @@ func (s *Stub) laterOp() *operation {
 //   - 401 for a ccmessaging-token missing, forged, expired, another app's
 //     or an AccessToken sent in its place;
 //   - otherwise 200, {"resultCode":"0","resultDesc":...}. When the token
-//     has less than Config.MessagingTokenRotateBefore left, the answer
+//     has at most Config.MessagingTokenRotateBefore left, the answer
 //     carries a new one in a ccmessaging-token header, as the platform
 //     does for a token that expires during a session; the old one stays
 //     valid to its expiry.
@@ -137,7 +137,7 @@ func (s *Stub) laterCallChecks(op *operation) http.Handler {
 			writeError(w, unauthorized)
 			return
 		}
-		if exp.Sub(now) < v.rotateBefore {
+		if exp.Sub(now) <= v.rotateBefore { // its last rotateBefore, the first instant included
 			if next, err := v.signer.renew(purposeMessaging, appKey, token, now, now.Add(v.messagingLifetime)); err == nil {
 				w.Header()[tokenHeader] = []string{next}
 			}

@@ -179,6 +179,27 @@ func TestLaterCallRotation(t *testing.T) {
 	}
 }
 
+// TestLaterCallRotateEdges: the window is the token's last
+// MessagingTokenRotateBefore, its first instant included; so a window as
+// long as the lifetime rotates on every call, even one made at the instant
+// the token was issued (the clock here stands still until moved).
+func TestLaterCallRotateEdges(t *testing.T) {
+	cfg := DefaultConfig()
+	h := newLaterHarness(t)
+	access, messaging := h.session()
+	h.clock.Advance(cfg.MessagingTokenLifetime - cfg.MessagingTokenRotateBefore) // exactly the window left
+	access = h.accessToken(demoKey, demoSecret)
+	if resp, _ := h.call(demoKey, "Bearer "+access, messaging); resp.StatusCode != 200 || resp.Header.Get("Ccmessaging-Token") == "" {
+		t.Errorf("exactly %v before expiry: %d, no new token; want 200 and a new one", cfg.MessagingTokenRotateBefore, resp.StatusCode)
+	}
+
+	h = newLaterHarness(t, func(c *Config) { c.MessagingTokenRotateBefore = c.MessagingTokenLifetime })
+	access, messaging = h.session()
+	if resp, _ := h.call(demoKey, "Bearer "+access, messaging); resp.StatusCode != 200 || resp.Header.Get("Ccmessaging-Token") == "" {
+		t.Errorf("a window as long as the lifetime, called at once: %d, no new token; want 200 and a new one", resp.StatusCode)
+	}
+}
+
 // TestLaterCallRotateBefore: the window is Config's; one at least as long
 // as the lifetime rotates on every call.
 func TestLaterCallRotateBefore(t *testing.T) {

@@ -155,16 +155,22 @@ func (s *Stub) noteAppKey(f apiserver.StrictHandlerFunc, operationID string) api
 }
 
 // requestError is the generated code's hook for a request it cannot bind,
-// such as a header parameter sent twice. Only the error's type is logged:
-// its text may quote what the caller sent.
+// such as a header parameter sent twice. The 400 names what was not bound
+// in the contract's words (bindViolation), never in the error's. Only the
+// error's type is logged: its text may quote what the caller sent.
 func (s *Stub) requestError(w http.ResponseWriter, r *http.Request, err error) {
 	s.log.LogAttrs(r.Context(), slog.LevelDebug, "request not bound", slog.String("error", fmt.Sprintf("%T", err)))
 	var op *operation
 	if rw, ok := w.(*responseWriter); ok {
 		op = rw.op
 	}
-	noteViolation(w, bindViolation(err))
-	writeError(w, op.answer(http.StatusBadRequest))
+	v := bindViolation(err)
+	noteViolation(w, v)
+	if op == nil {
+		writeError(w, op.answer(http.StatusBadRequest))
+		return
+	}
+	writeError(w, op.badRequest(&v)) // says what is wrong, as the rules' 400s do
 }
 
 // responseError is the generated code's hook for an operation that failed

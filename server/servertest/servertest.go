@@ -27,8 +27,8 @@ import (
 )
 
 // Server is a running stub. Its methods are safe for concurrent use; the
-// ones that fail a test (FailNext, Calls) must be called from the test's
-// own goroutine, as t.Fatal must.
+// ones that fail a test (FailNext, Inject, Calls) must be called from the
+// test's own goroutine, as t.Fatal must.
 type Server struct {
 	// URL is the base URL, scheme and host, with no trailing slash.
 	URL string
@@ -123,10 +123,18 @@ func (s *Server) Client() *http.Client { return s.http.Client() }
 // Now returns the stub's clock.
 func (s *Server) Now() time.Time { return s.clock.Now() }
 
-// Advance moves the stub's clock by d, so that tokens expire without
-// waiting: an AccessToken issued for 600s is accepted after Advance(599s)
-// and refused after Advance(600s).
-func (s *Server) Advance(d time.Duration) { s.clock.Advance(d) }
+// Advance moves the stub's clock forward by d, so that tokens expire
+// without waiting: an AccessToken issued for 600s is accepted after
+// Advance(599s) and refused after Advance(600s). A negative d is the
+// test's own bug, as the binary's /_stub/advance refuses it: the clock
+// never runs back.
+func (s *Server) Advance(d time.Duration) {
+	if d < 0 {
+		s.fail("servertest: Advance(%v): the clock only moves forward", d)
+		return
+	}
+	s.clock.Advance(d)
+}
 
 // SetChannel configures channel id, enabled or disabled, from the next
 // request on.

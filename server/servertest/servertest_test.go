@@ -155,6 +155,7 @@ func TestMisuseFailsTheTest(t *testing.T) {
 		"FailNext unknown op":   func(s *servertest.Server) { s.FailNext("getToken", 500) },
 		"FailNext undocumented": func(s *servertest.Server) { s.FailNext("applyToken", 418) },
 		"Calls unknown op":      func(s *servertest.Server) { s.Calls("getToken") },
+		"Advance backwards":     func(s *servertest.Server) { s.Advance(-time.Second) },
 	} {
 		rec := &recordingTB{TB: t}
 		srv := servertest.New(rec)
