@@ -267,11 +267,16 @@ func parseInteger(s string) (int, error) {
 	return n, nil
 }
 
-// parseLifetime reads a Go duration such as "10m" or "3600s".
+// parseLifetime reads a Go duration such as "10m" or "3600s". Zero is
+// refused: server.Config reads a zero lifetime as "the default", which a
+// file or a variable that says 0s does not mean; leaving it out does.
 func parseLifetime(s string) (time.Duration, error) {
 	d, err := time.ParseDuration(s)
 	if err != nil {
 		return 0, fmt.Errorf("%q is not a duration such as 10m or 3600s", s)
+	}
+	if d == 0 {
+		return 0, fmt.Errorf("%q is no lifetime; leave it out for the default", s)
 	}
 	return d, nil
 }

@@ -1,8 +1,10 @@
 package main
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
 
@@ -38,6 +40,10 @@ func controls(stub *server.Stub, clock *offsetClock) http.Handler {
 			serveJournal(w, r, stub)
 			return
 		}
+		if !postControls[r.URL.Path] && r.URL.Path != server.LaterCallPath {
+			writeError(w, http.StatusNotFound, "not_found", "No such control. See applytoken-stub -h.")
+			return
+		}
 		if r.Method != http.MethodPost {
 			w.Header().Set("Allow", "POST")
 			writeError(w, http.StatusMethodNotAllowed, "method_not_allowed", "The method is not allowed on this path. Use POST.")
@@ -61,9 +67,6 @@ func controls(stub *server.Stub, clock *offsetClock) http.Handler {
 					stub.SetChannel(in.ID, *in.Enabled)
 				}
 			}
-		default:
-			writeError(w, http.StatusNotFound, "not_found", "No such control. See applytoken-stub -h.")
-			return
 		}
 		if err != nil {
 			// Only the operator who started the stub with -controls reaches
@@ -92,10 +95,38 @@ func newStub(cfg server.Config, withControls bool) (stub *server.Stub, ctl http.
 	return stub, controls(stub, clock), nil
 }
 
+// postControls are the controls that take a POST with a JSON body.
+var postControls = map[string]bool{
+	controlsPrefix + "fail-next": true,
+	controlsPrefix + "advance":   true,
+	controlsPrefix + "channel":   true,
+}
+
+// maxControlBody bounds a control's JSON body.
+const maxControlBody = 4 << 10
+
+// decodeControl reads r's body, one JSON object with only v's fields,
+// into v. The error says what is wrong in the control's terms: an empty
+// body, one over maxControlBody, or more than one JSON value.
 func decodeControl(r *http.Request, v any) error {
-	dec := json.NewDecoder(io.LimitReader(r.Body, 4<<10))
+	data, err := io.ReadAll(io.LimitReader(r.Body, maxControlBody+1))
+	switch {
+	case err != nil:
+		return fmt.Errorf("reading the body: %w", err)
+	case len(data) > maxControlBody:
+		return fmt.Errorf("the body is over %d bytes", maxControlBody)
+	case len(bytes.TrimSpace(data)) == 0:
+		return errors.New("the body is empty; want a JSON object")
+	}
+	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.DisallowUnknownFields()
-	return dec.Decode(v)
+	if err := dec.Decode(v); err != nil {
+		return err
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return errors.New("data after the JSON object")
+	}
+	return nil
 }
 
 func writeError(w http.ResponseWriter, status int, code, info string) {

@@ -79,6 +79,39 @@ func TestControls(t *testing.T) {
 			t.Errorf("GET /_stub/fail-next: %d, Allow %q", rec.Code, rec.Header().Get("Allow"))
 		}
 	})
+	// A control request that is not what a control takes is named as such:
+	// an unknown control is 404 whatever the method, and a body that is
+	// empty, too large or followed by more is refused, saying so.
+	t.Run("bad requests say why", func(t *testing.T) {
+		h := newRoutes(t, true)
+		for _, tc := range []struct {
+			method, path, body string
+			status             int
+			allow, want        string
+		}{
+			{http.MethodGet, "/_stub/nothing", "", 404, "", "No such control"},
+			{http.MethodDelete, "/_stub/", "", 404, "", "No such control"},
+			{http.MethodGet, "/_stub/advance", "", 405, "POST", "Use POST"},
+			{http.MethodGet, server.LaterCallPath, "", 405, "POST", "Use POST"},
+			{http.MethodPost, "/_stub/advance", "", 400, "", "the body is empty; want a JSON object"},
+			{http.MethodPost, "/_stub/channel", " \n", 400, "", "the body is empty; want a JSON object"},
+			{http.MethodPost, "/_stub/advance", `{"by":"1s","x":"` + strings.Repeat("a", 5000) + `"}`, 400, "", "the body is over 4096 bytes"},
+			{http.MethodPost, "/_stub/advance", `{"by":"90s"} {"by":"90s"}`, 400, "", "data after the JSON object"},
+			{http.MethodPost, "/_stub/fail-next", `{"op":"applyToken","status":500}garbage`, 400, "", "data after the JSON object"},
+			{http.MethodPost, "/_stub/advance", "{\"by\":\"90s\"}\n", 204, "", ""},
+		} {
+			req := httptest.NewRequest(tc.method, tc.path, strings.NewReader(tc.body))
+			rec := httptest.NewRecorder()
+			h.ServeHTTP(rec, req)
+			if rec.Code != tc.status || rec.Header().Get("Allow") != tc.allow || !strings.Contains(rec.Body.String(), tc.want) {
+				t.Errorf("%s %s %.40q: %d, Allow %q, %s; want %d, Allow %q, %q", tc.method, tc.path, tc.body, rec.Code, rec.Header().Get("Allow"), rec.Body, tc.status, tc.allow, tc.want)
+			}
+		}
+		// A refused request armed nothing.
+		if rec := post(t, h, openapi.TokenByAkSkPath, validLogin, credentials); rec.Code != http.StatusOK {
+			t.Errorf("tokenByAkSk after refused controls: %d; want 200", rec.Code)
+		}
+	})
 	t.Run("off by default", func(t *testing.T) {
 		h := newRoutes(t, false)
 		if rec := post(t, h, "/_stub/fail-next", `{"op":"tokenByAkSk","status":500}`, nil); rec.Code != http.StatusNotFound {

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
 	"time"
 )
 
@@ -123,6 +124,11 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 }
 
 func (o *options) check() error {
+	if _, port, err := net.SplitHostPort(o.addr); err != nil {
+		return fmt.Errorf("-addr %q: want host:port, such as 127.0.0.1:8080 (port 0 picks a free one)", o.addr)
+	} else if _, err := net.LookupPort("tcp", port); err != nil {
+		return fmt.Errorf("-addr %q: %q is not a port: want 0 to 65535", o.addr, port)
+	}
 	if (o.tlsCert == "") != (o.tlsKey == "") {
 		return errors.New("-tls-cert and -tls-key go together")
 	}

@@ -116,6 +116,9 @@ func TestRunRefusesBadInput(t *testing.T) {
 	}{
 		{"unknown flag", []string{"-port", "80"}, nil, "-port"},
 		{"an argument", []string{"serve"}, nil, "serve"},
+		{"addr without a port", []string{"-addr", "localhost"}, nil, `-addr "localhost": want host:port`},
+		{"addr with a port out of range", []string{"-addr", "127.0.0.1:99999"}, nil, `"99999" is not a port`},
+		{"addr with a negative port", []string{"-addr", ":-1"}, nil, `"-1" is not a port`},
 		{"cert without key", []string{"-tls-cert", "c.pem"}, nil, "-tls-key"},
 		{"zero timeout", []string{"-read-header-timeout", "0s"}, nil, "-read-header-timeout"},
 		{"tiny header cap", []string{"-max-header-bytes", "10"}, nil, "-max-header-bytes"},
