@@ -17,7 +17,10 @@
 // repeat. They are seeded; a failure prints the seed and the request, and
 // APPLYTOKEN_CONTRACTTESTS_SEED=N replays them. Target.Advance and
 // Target.PeerURL, when a server can offer them, drive the expiry and
-// foreign-signer cases; without them those cases say NOT DRIVEN.
+// foreign-signer cases; without them those cases say NOT DRIVEN, and with
+// CI=true in the environment they fail (go test shows no skip of a
+// package that passes, so a CI run would otherwise pass with them
+// unproved) unless Target.AllowNotDriven accepts them.
 //
 // Point it at your own server from a test of your own:
 //

@@ -113,10 +113,10 @@ func applyTokenCases() []serverCase {
 	return []serverCase{
 		{op: opApplyToken, status: 200, name: "valid request", send: post(valid, nil), check: messagingToken},
 		{op: opApplyToken, status: 200, name: "header names in other case", send: post(valid, func(h http.Header) {
-			key, auth := h.Get("x-app-key"), h.Get("Authorization")
-			h.Del("x-app-key")
+			key, auth := h.Get(appKeyHeader()), h.Get("Authorization")
+			h.Del(appKeyHeader())
 			h.Del("Authorization")
-			h["X-APP-Key"] = []string{key}
+			h[strings.Map(swapCase, http.CanonicalHeaderKey(appKeyHeader()))] = []string{key}
 			h["AUTHORIZATION"] = []string{auth}
 		}), check: messagingToken},
 		{op: opApplyToken, status: 200, name: "unknown fields ignored", send: post(with(func(b map[string]any) { b["extra"] = map[string]any{"a": 1} }), nil), check: messagingToken},
@@ -132,12 +132,12 @@ func applyTokenCases() []serverCase {
 		{op: opApplyToken, status: 400, name: "empty body", send: post(raw(""), nil)},
 		{op: opApplyToken, status: 400, name: "text/plain", send: post(valid, setHeader("Content-Type", "text/plain"))},
 
-		{op: opApplyToken, status: 401, name: "no credentials", send: post(valid, func(h http.Header) { h.Del("x-app-key"); h.Del("Authorization") }), check: bearerChallenge},
-		{op: opApplyToken, status: 401, name: "no credentials and a bad body", send: post(raw("not json"), func(h http.Header) { h.Del("x-app-key"); h.Del("Authorization") }), check: bearerChallenge},
-		{op: opApplyToken, status: 401, name: "x-app-key missing", send: post(valid, delHeader("x-app-key")), check: bearerChallenge},
+		{op: opApplyToken, status: 401, name: "no credentials", send: post(valid, func(h http.Header) { h.Del(appKeyHeader()); h.Del("Authorization") }), check: bearerChallenge},
+		{op: opApplyToken, status: 401, name: "no credentials and a bad body", send: post(raw("not json"), func(h http.Header) { h.Del(appKeyHeader()); h.Del("Authorization") }), check: bearerChallenge},
+		{op: opApplyToken, status: 401, name: appKeyHeader() + " missing", send: post(valid, delHeader(appKeyHeader())), check: bearerChallenge},
 		{op: opApplyToken, status: 401, name: "Authorization missing", send: post(valid, delHeader("Authorization")), check: bearerChallenge},
 		{op: opApplyToken, status: 401, name: "Basic scheme", send: post(valid, setHeader("Authorization", "Basic ZGVtbzpkZW1v")), check: bearerChallenge},
-		{op: opApplyToken, status: 401, name: "unknown app key", send: post(valid, setHeader("x-app-key", "no-such-app-key")), check: bearerChallenge},
+		{op: opApplyToken, status: 401, name: "unknown app key", send: post(valid, setHeader(appKeyHeader(), "no-such-app-key")), check: bearerChallenge},
 
 		{op: opApplyToken, status: 403, name: "forged AccessToken", send: post(valid, setHeader("Authorization", "Bearer forged.token.value"))},
 		{op: opApplyToken, status: 403, name: "messaging token as AccessToken", send: func(t *testing.T, h *harness) *exchange {

@@ -59,6 +59,19 @@ func userIDMaxLength() int {
 	return int(*p.MaxLength)
 }
 
+// appKeyHeader is the header of applyToken's apiKey security scheme, which
+// carries the app key: x-app-key as the vendor spells it.
+func appKeyHeader() string {
+	for _, alt := range openapi.Operation(opApplyToken).Security {
+		for _, s := range alt {
+			if s.Type == "apiKey" && s.In == rules.InHeader {
+				return s.Name
+			}
+		}
+	}
+	panic("contracttests: applyToken has no apiKey security scheme in a header, which carries the app key the fixed cases send")
+}
+
 // expireBounds are X-Token-Expire's minimum, maximum and default, in seconds.
 func expireBounds() (min, max, def int64) {
 	var s *rules.Schema

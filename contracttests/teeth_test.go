@@ -147,6 +147,9 @@ var mutants = map[string]mutant{
 		})
 	}, want: "header X-Request-Path repeats what the caller sent", fixedMiss: true},
 
+	// Redirects: the contract documents no 3xx, and the client follows none.
+	"every request redirected (307)": {wrap: redirectAll, want: "status 307; want 200"},
+
 	// Tokens.
 	"ccmessaging-token accepted as an AccessToken": {wrap: acceptTokens(func(tk *tokenLog, token string) bool { return tk.messaging[token] }),
 		want: "messaging token as AccessToken"},
@@ -404,6 +407,20 @@ func copyAnswer(w http.ResponseWriter, h http.Header, code int, body []byte) {
 	w.Header().Del("Content-Length") // the body may have changed
 	w.WriteHeader(code)
 	w.Write(body)
+}
+
+// redirectAll answers every request with a 307 to the same request under
+// /moved, where the stub answers it: a server that a client following
+// redirects would take for a good one.
+func redirectAll(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if rest, ok := strings.CutPrefix(r.URL.Path, "/moved/"); ok {
+			r.URL.Path, r.URL.RawPath = "/"+rest, ""
+			next.ServeHTTP(w, r)
+			return
+		}
+		http.Redirect(w, r, "/moved"+r.URL.RequestURI(), http.StatusTemporaryRedirect)
+	})
 }
 
 // dropHeader removes one header from every answer.
