@@ -543,10 +543,11 @@ func checkGoRun(t *testing.T, w *world, cmds []string) {
 func checkGoBlocks(t *testing.T, w *world) {
 	dir, env := w.consumer(t)
 	w.goGets(t)
-	p := w.startCommand(t, t.TempDir(), "applytoken-stub -controls",
-		"APPLYTOKEN_APP_KEY=my-app", "APPLYTOKEN_APP_SECRET=my-app-secret", "APPLYTOKEN_CHANNELS=sales,legacy=disabled")
+	configured := []string{"APPLYTOKEN_APP_KEY=my-app", "APPLYTOKEN_APP_SECRET=my-app-secret", "APPLYTOKEN_CHANNELS=sales,legacy=disabled"}
+	p := w.startCommand(t, t.TempDir(), "applytoken-stub -controls", configured...)
+	peer := w.startCommand(t, t.TempDir(), "applytoken-stub", configured...)
 	out, errOut, err := w.shell(t, dir, "go vet ./... && go test -count=1 -v ./...",
-		append(env, "MY_SERVER_URL="+p.base, "MY_APP_SECRET=my-app-secret")...)
+		append(env, "MY_SERVER_URL="+p.base, "MY_APP_SECRET=my-app-secret", "MY_PEER_URL="+peer.base)...)
 	if err != nil {
 		t.Fatalf("%v\n%s%s", err, out, errOut)
 	}
