@@ -12,8 +12,8 @@
 // schemas and parameters: every bound and one past it (lengths in
 // characters, with multi-byte characters at the edge), values a pattern
 // refuses, required properties missing, null and of each wrong type,
-// unknown properties, wrong media types, tokens of the wrong purpose,
-// signer or age, and a canary in every field and header that no answer may
+// unknown properties, wrong media types, tokens of another signer or age
+// (another purpose is a fixed case), and a canary in every field and header that no answer may
 // repeat. They are seeded; a failure prints the seed and the request, and
 // APPLYTOKEN_CONTRACTTESTS_SEED=N replays them. Target.Advance and
 // Target.PeerURL, when a server can offer them, drive the expiry and

@@ -68,8 +68,8 @@ const maxBody = 1 << 20
 // every constraint of every request schema and header parameter at and
 // beyond its bounds, values its patterns refuse, required properties
 // missing, null and of every wrong type, unknown properties, wrong media
-// types; tokens presented where they do not belong (another purpose,
-// another signer, expired); and a canary in every field and header that no
+// types; tokens presented where they do not belong (another signer,
+// expired; another purpose is a fixed case); and a canary in every field and header that no
 // answer may repeat. The generated cases are seeded: a failure prints the
 // seed, and APPLYTOKEN_CONTRACTTESTS_SEED replays it. RunServer fails when
 // the spec documents a status the suite has no case for.

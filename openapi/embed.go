@@ -2,7 +2,8 @@
 // of the kit that serves or checks it: the embedded source text (the
 // stub's /openapi.yaml), its operations with their documented statuses and
 // headers (generated into gen/contract), and, for tests and the
-// conformance suite, the parsed document and the response validator.
+// conformance suite, the parsed document and the validators of answers
+// and requests (ValidateResponse, ValidateRequest, ValidateError).
 //
 //	op := openapi.Operation(openapi.ApplyToken) // method, path, statuses, headers
 //	doc, err := openapi.Load()                   // kin-openapi's reading, for validation

@@ -52,7 +52,8 @@ const (
 	// stream is reset (RST_STREAM) and the connection lives on.
 	FaultReset FaultKind = "reset"
 	// FaultTruncate answers 200 with a body that stops short of its
-	// Content-Length, then closes the connection.
+	// Content-Length, then closes the connection. Over HTTP/2 the stream
+	// is reset once the half is sent, and the connection lives on.
 	FaultTruncate FaultKind = "truncate"
 	// FaultMalformed answers 200, Content-Type JSON, with a body that is
 	// not JSON.

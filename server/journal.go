@@ -43,9 +43,10 @@ type Request struct {
 	// 500"; Fault.String): the answer is the stub's doing, not a violation.
 	Fault string `json:"fault,omitempty"`
 	// BodyChecked is false when the stub answered before reading the body
-	// (a fault other than a delay alone, 401, 403, 413) or outside an
-	// operation: then only the credentials and header parameters were
-	// checked.
+	// (a fault other than a delay alone, 401, 403, 413, a body cut off),
+	// when only the credentials and header parameters were checked, and
+	// for a request outside an operation, where only its path or method
+	// was.
 	BodyChecked bool        `json:"bodyChecked"`
 	Violations  []Violation `json:"violations"`
 }

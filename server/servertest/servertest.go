@@ -27,8 +27,8 @@ import (
 )
 
 // Server is a running stub. Its methods are safe for concurrent use; the
-// ones that fail a test (FailNext, Inject, Calls) must be called from the
-// test's own goroutine, as t.Fatal must.
+// ones that fail a test (FailNext, Inject, Advance, Calls) must be called
+// from the test's own goroutine, as t.Fatal must.
 type Server struct {
 	// URL is the base URL, scheme and host, with no trailing slash.
 	URL string
@@ -150,8 +150,9 @@ func (s *Server) FailNext(op string, status int) {
 	}
 }
 
-// Calls returns how many requests reached op's method and path so far,
-// whatever their answer, FailNext's included.
+// Calls returns how many requests reached op's method and path so far
+// (for laterCall, its path with any method), whatever their answer,
+// FailNext's included.
 func (s *Server) Calls(op string) int {
 	c, ok := s.calls[op]
 	if !ok {
