@@ -50,32 +50,39 @@ func (e ApplyTokenResultResultCode) Valid() bool {
 
 // AccessTokenRequest The fixed credentials of an app [Access guides].
 type AccessTokenRequest struct {
-	// AppKey App key configured on API Fabric.
+	// AppKey App key configured on API Fabric [Access guides]; non-empty [stub].
 	//
 	// Example: demo-app-key
 	AppKey string `json:"app_key"`
 
-	// AppSecret App secret paired with the app key.
+	// AppSecret App secret paired with the app key [Access guides]; non-empty [stub].
 	//
 	// Example: demo-app-secret
 	AppSecret string `json:"app_secret"`
 }
 
-// AccessTokenResult An AccessToken and its lifetime [Access guides].
+// AccessTokenResult An AccessToken and its lifetime [Access guides]. The guides show a
+// sample answer with all seven properties; which of them an answer must
+// carry is this contract's reading [stub].
 type AccessTokenResult struct {
-	// AccessToken The bearer credential for applyToken.
+	// AccessToken The bearer credential for applyToken [Access guides]; non-empty [stub].
 	AccessToken string `json:"AccessToken"`
 
 	// AppKey The app key the AccessToken was issued to.
 	AppKey *string `json:"AppKey,omitempty"`
 
-	// ApplyType The authorization scheme to use; always Bearer.
+	// ApplyType The authorization scheme to use; the guides' sample shows Bearer
+	// [Access guides]. That it is always exactly Bearer is this
+	// contract's reading [stub]: a client refuses an answer with another
+	// value.
 	ApplyType AccessTokenResultApplyType `json:"ApplyType"`
 
-	// CreateTime Issue time, Unix seconds as a decimal string.
+	// CreateTime Issue time, Unix seconds as a decimal string [Access guides]; at
+	// most 19 digits, so that it fits an int64 [stub].
 	CreateTime string `json:"CreateTime"`
 
-	// Expires Lifetime in seconds as a decimal string.
+	// Expires Lifetime in seconds as a decimal string [Access guides]; at most
+	// 19 digits, so that it fits an int64 [stub].
 	Expires string `json:"Expires"`
 
 	// Scope Scope of the AccessToken.
@@ -85,19 +92,25 @@ type AccessTokenResult struct {
 	UserID *string `json:"UserID,omitempty"`
 }
 
-// AccessTokenResultApplyType The authorization scheme to use; always Bearer.
+// AccessTokenResultApplyType The authorization scheme to use; the guides' sample shows Bearer
+// [Access guides]. That it is always exactly Bearer is this
+// contract's reading [stub]: a client refuses an answer with another
+// value.
 type AccessTokenResultApplyType string
 
 // ApplyTokenRequest reqBody of the applyToken page [applyToken page].
 type ApplyTokenRequest struct {
 	// ChannelID The Configuration ID of the channel on Service Channel
-	// Configuration > Channel Configuration in the AICC [applyToken page].
+	// Configuration > Channel Configuration in the AICC [applyToken page];
+	// non-empty, this contract's reading of "Mandatory" [stub].
 	//
 	//
 	// Example: demo-channel
 	ChannelID string `json:"channelId"`
 
-	// Locale ISO 639 language code without country code, for example zh or en
+	// Locale ISO 639 language code without country code, for example zh or en.
+	// Two or three lowercase letters is this contract's reading of an
+	// ISO 639 code [stub]; the page names the standard and the examples
 	// [applyToken page].
 	//
 	//
@@ -109,13 +122,18 @@ type ApplyTokenRequest struct {
 	// Example: user-0001
 	UserID string `json:"userId"`
 
-	// UserName Username defined by the enterprise, used for display [applyToken page].
+	// UserName Username defined by the enterprise, used for display
+	// [applyToken page]; non-empty, this contract's reading of
+	// "Mandatory" [stub].
+	//
 	//
 	// Example: Alice
 	UserName string `json:"userName"`
 }
 
-// ApplyTokenResult applyTokenRspBody of the applyToken page [applyToken page].
+// ApplyTokenResult applyTokenRspBody of the applyToken page [applyToken page]. Of
+// `resultDesc` the page says "Currently, no value is returned"
+// [applyToken page]; the stub fills it when resultCode is "1" [stub].
 type ApplyTokenResult struct {
 	// ResultCode "0" success, "1" failure [applyToken page].
 	ResultCode ApplyTokenResultResultCode `json:"resultCode"`
@@ -123,8 +141,10 @@ type ApplyTokenResult struct {
 	// ResultDesc Result description; optional [applyToken page].
 	ResultDesc *string `json:"resultDesc,omitempty"`
 
-	// Token The ccmessaging-token, valid for one hour; empty when resultCode
-	// is "1" [applyToken page].
+	// Token The ccmessaging-token, valid for one hour [applyToken page]. The
+	// page does not say what it holds when resultCode is "1": the stub
+	// sends it empty then, and a client refuses an empty one with
+	// resultCode "0" [stub].
 	Token string `json:"token"`
 }
 
@@ -132,21 +152,24 @@ type ApplyTokenResult struct {
 type ApplyTokenResultResultCode string
 
 // Error The body of every non-200 answer; read exceptionInfo for the cause
-// [Access guides].
+// [Access guides]. The applyToken page lists no error codes ("Error
+// Codes: None"): the errorCode values in this contract's examples are
+// the stub's [stub].
 type Error struct {
-	// ErrorCode A stable, machine-readable code.
+	// ErrorCode A machine-readable code [Access guides]; non-empty [stub].
 	ErrorCode string `json:"errorCode"`
 
-	// ExceptionInfo The cause and its remedy, in words.
+	// ExceptionInfo The cause and its remedy, in words [Access guides]; non-empty [stub].
 	ExceptionInfo string `json:"exceptionInfo"`
 }
 
 // ApplyTokenParams defines parameters for ApplyToken.
 type ApplyTokenParams struct {
-	// XAppKey The app key configured on API Fabric [applyToken page]. It is the
-	// header the `appKey` security scheme names, declared as a parameter
-	// too so that a generated server hands its value to the operation
-	// [stub]. A missing one is a 401, like any missing credential.
+	// XAppKey The app key, which is the user ID configured on API Fabric
+	// [applyToken page]. It is the header the `appKey` security scheme
+	// names, declared as a parameter too so that a generated server hands
+	// its value to the operation [stub]. A missing or empty one is a 401,
+	// like any missing credential [stub].
 	XAppKey string `json:"x-app-key"`
 }
 
