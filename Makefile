@@ -9,7 +9,7 @@ SPEC := openapi/applytoken.yaml
 .PHONY: help generate check-generated lint test run
 
 help: ## List the targets.
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-17s %s\n", $$1, $$2}'
 
 generate: ## Regenerate gen/ from the spec.
 	$(GO) generate ./gen/...
@@ -33,7 +33,7 @@ lint: ## gofmt and go vet (generated code is not linted).
 	if [ -n "$$unformatted" ]; then echo "gofmt would change: $$unformatted"; exit 1; fi
 	$(GO) vet ./...
 
-test: lint check-generated lint-spec breaking conformance-env browser-test ## Everything CI proves.
+test: lint check-generated lint-spec breaking conformance-env browser-test ## Everything CI proves (uses node, npm and Chromium; about 3 minutes the first time, 1 after).
 	$(GO) test -race -count=1 ./...
 
 .PHONY: build
@@ -116,7 +116,7 @@ $(OASDIFF):
 # standing in for it, so the documented way keeps working. A second stub, with its
 # own signing key, is the peer (APPLYTOKEN_PEER_URL), so every case is driven.
 .PHONY: conformance-env
-conformance-env: build ## Run `go test ./contracttests -run Server` against a started stub, named by APPLYTOKEN_* variables.
+conformance-env: build ## Start a stub and a peer, then run `go test ./contracttests -run Server` against them, named by APPLYTOKEN_* variables.
 	@out=$$(mktemp); peerout=$$(mktemp); \
 	./bin/applytoken-stub -addr 127.0.0.1:0 -controls >"$$out" 2>/dev/null & pid=$$!; \
 	./bin/applytoken-stub -addr 127.0.0.1:0 >"$$peerout" 2>/dev/null & peerpid=$$!; \

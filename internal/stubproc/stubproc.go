@@ -16,6 +16,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -60,9 +61,15 @@ var listening = regexp.MustCompile(`(?m)^applytoken-stub listening on (https?://
 
 // Start runs bin with args and waits until it prints the address it
 // listens on. The process is killed when t ends, if it still runs.
+//
+// The stub is configured by args alone: the APPLYTOKEN_* variables of
+// whoever runs the tests (the conformance suite's, naming a server of
+// their own, for one) are left out of its environment, where the stub
+// would read them as its own configuration.
 func Start(t testing.TB, bin string, args ...string) *Process {
 	t.Helper()
 	p := &Process{Stdout: &Buffer{}, Stderr: &Buffer{}, cmd: exec.Command(bin, args...), exited: make(chan struct{})}
+	p.cmd.Env = slices.DeleteFunc(os.Environ(), func(kv string) bool { return strings.HasPrefix(kv, "APPLYTOKEN_") })
 	p.cmd.Stderr = p.Stderr
 	stdout, err := p.cmd.StdoutPipe()
 	if err != nil {
