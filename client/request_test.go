@@ -168,3 +168,30 @@ func TestInvalidUTF8NamesTheField(t *testing.T) {
 		}
 	}
 }
+
+// TestEveryHeaderParameterHasAReading: the client sends the header
+// parameters the contract names and leaves out, on purpose, the ones listed
+// here. A header parameter the contract gains fails here, by name, until
+// the client sends it (or it joins the list), so that make generate cannot
+// add one that the client silently never sends.
+func TestEveryHeaderParameterHasAReading(t *testing.T) {
+	read := map[string]map[string]string{
+		contract.OpApplyToken: {
+			contract.SchemeAppKey.Name: "sent: the app key (wire.applyToken)",
+		},
+		contract.OpTokenByAkSk: {
+			"X-Token-Expire": "left out: the client takes the default lifetime and renews ahead of it",
+		},
+	}
+	for _, op := range contract.Operations {
+		for _, p := range op.Params {
+			if p.In != rules.InHeader {
+				t.Errorf("%s takes a %s parameter %s; the client sends header parameters only", op.ID, p.In, p.Name)
+				continue
+			}
+			if _, ok := read[op.ID][p.Name]; !ok {
+				t.Errorf("%s takes header %s (required: %v), which the client neither sends nor leaves out on purpose: send it, or list it here with why", op.ID, p.Name, p.Required)
+			}
+		}
+	}
+}
