@@ -89,13 +89,53 @@ func TestFromExamples(t *testing.T) {
 		ExpiresIn *int   `json:"expiresIn,omitempty"`
 		Locale    string `json:"locale"`
 	}
-	got, err := fromExamples[result](&rules.Schema{Name: "Result", Properties: map[string]*rules.Schema{
+	op := &rules.Operation{ID: "op"}
+	got, err := fromExamples[result](op, &rules.Schema{Name: "Result", Properties: map[string]*rules.Schema{
 		"token": {}, "expiresIn": {Example: "3600"}, "locale": {Example: `"en"`},
 	}})
 	if err != nil || got.Token != "" || got.ExpiresIn == nil || *got.ExpiresIn != 3600 || got.Locale != "en" {
 		t.Errorf("got %+v, %v; want expiresIn 3600 and locale en from the examples", got, err)
 	}
-	if _, err := fromExamples[result](&rules.Schema{Name: "Result", Properties: map[string]*rules.Schema{"token": {Example: "7"}}}); err == nil {
+	if _, err := fromExamples[result](op, &rules.Schema{Name: "Result", Properties: map[string]*rules.Schema{"token": {Example: "7"}}}); err == nil {
 		t.Error("an example that does not fit the model was taken")
 	}
+}
+
+// TestFromExamplesTakesTheAnswersExample: a required property the vendor
+// adds to ApplyTokenResult with no example of its own, here channelName,
+// starts from the 200 answer's example; with none there either, the stub
+// refuses to start rather than send "" against its minLength.
+func TestFromExamplesTakesTheAnswersExample(t *testing.T) {
+	type result struct {
+		Token       string  `json:"token"`
+		ResultCode  string  `json:"resultCode"`
+		ResultDesc  *string `json:"resultDesc,omitempty"`
+		ChannelName string  `json:"channelName"`
+	}
+	schema := *contract.ApplyTokenResultSchema
+	schema.Properties = maps.Clone(schema.Properties)
+	schema.Properties["channelName"] = &rules.Schema{Type: rules.TypeString, MinLength: 1} // no example
+	schema.Required = append(slices.Clone(schema.Required), "channelName")
+
+	got, err := fromExamples[result](withAnswerExample(contract.ApplyToken, `{"token":"t","resultCode":"0","channelName":"web"}`), &schema)
+	if err != nil || got.ChannelName != "web" {
+		t.Errorf("got %+v, %v; want channelName web from the answer's example", got, err)
+	}
+	_, err = fromExamples[result](withAnswerExample(contract.ApplyToken, `{"token":"t","resultCode":"0"}`), &schema)
+	const want = "server: applyToken: required property channelName of the 200 answer has no example in the contract and the stub does not set it"
+	if err == nil || err.Error() != want {
+		t.Errorf("with no example anywhere: %v; want %q", err, want)
+	}
+}
+
+// withAnswerExample is a copy of op whose 200 answer has example.
+func withAnswerExample(op *rules.Operation, example string) *rules.Operation {
+	c := *op
+	c.Responses = slices.Clone(op.Responses)
+	for i := range c.Responses {
+		if c.Responses[i].Status == http.StatusOK {
+			c.Responses[i].Example = example
+		}
+	}
+	return &c
 }

@@ -5,6 +5,9 @@ import (
 	"crypto/subtle"
 	"encoding/json"
 	"fmt"
+	"maps"
+	"net/http"
+	"slices"
 	"sync"
 	"time"
 
@@ -29,7 +32,8 @@ type vendor struct {
 	messagingLifetime time.Duration
 	rotateBefore      time.Duration // a ccmessaging-token's rotation window (latercall.go)
 	// The 200 bodies before the vendor fills in its own properties: every
-	// other property of the schema holds its example in the contract.
+	// other property of the schema holds its example in the contract
+	// (fromExamples).
 	accessResult apiserver.AccessTokenResult
 	applyResult  apiserver.ApplyTokenResult
 	// errors holds the Error body of each documented status, by operation.
@@ -67,24 +71,45 @@ var results = sync.OnceValues(func() (r struct {
 	access apiserver.AccessTokenResult
 	apply  apiserver.ApplyTokenResult
 }, err error) {
-	if r.access, err = fromExamples[apiserver.AccessTokenResult](contract.AccessTokenResultSchema); err != nil {
+	if r.access, err = fromExamples[apiserver.AccessTokenResult](contract.TokenByAkSk, contract.AccessTokenResultSchema); err != nil {
 		return r, err
 	}
-	r.apply, err = fromExamples[apiserver.ApplyTokenResult](contract.ApplyTokenResultSchema)
+	r.apply, err = fromExamples[apiserver.ApplyTokenResult](contract.ApplyToken, contract.ApplyTokenResultSchema)
 	return r, err
 })
 
-// fromExamples returns the T whose properties are the examples the
-// contract gives them in schema; properties without one are left zero.
-// A property added to a 200 body in the spec is then sent, with its
-// example, after `make generate` alone; server's completeness test names
-// any property the stub never sends.
-func fromExamples[T any](schema *rules.Schema) (T, error) {
+// owned are the properties of each operation's 200 body that the vendor
+// sets itself (tokenbyaksk.go, applytoken.go; Expires is what SetLifetime
+// fills, the property x-lifetime marks). fromExamples needs no example
+// for them.
+var owned = map[string][]string{
+	contract.OpTokenByAkSk: {"AccessToken", "ApplyType", "CreateTime", "Scope", "AppKey", "UserID", "Expires"},
+	contract.OpApplyToken:  {"token", "resultCode", "resultDesc"},
+}
+
+// fromExamples returns the T, op's 200 body of schema, whose properties
+// are the examples the contract gives them: the property's own, or else
+// its value in the answer's example (a vendor adding a property often
+// shows it only there). A property added to a 200 body in the spec is
+// then sent after `make generate` alone. A required property with
+// neither, that the vendor does not set, is an error: its zero value
+// would break a minLength, or mean nothing. An optional one is left zero;
+// server's completeness test names any property the stub never sends.
+func fromExamples[T any](op *rules.Operation, schema *rules.Schema) (T, error) {
 	var t T
+	answer, err := answerExample(op)
+	if err != nil {
+		return t, err
+	}
 	examples := map[string]json.RawMessage{}
-	for name, p := range schema.Properties {
-		if p.Example != "" {
-			examples[name] = json.RawMessage(p.Example)
+	for _, name := range slices.Sorted(maps.Keys(schema.Properties)) {
+		switch {
+		case schema.Properties[name].Example != "":
+			examples[name] = json.RawMessage(schema.Properties[name].Example)
+		case answer[name] != nil:
+			examples[name] = answer[name]
+		case slices.Contains(schema.Required, name) && !slices.Contains(owned[op.ID], name):
+			return t, fmt.Errorf("server: %s: required property %s of the 200 answer has no example in the contract and the stub does not set it", op.ID, name)
 		}
 	}
 	b, err := json.Marshal(examples)
@@ -95,6 +120,20 @@ func fromExamples[T any](schema *rules.Schema) (T, error) {
 		return t, fmt.Errorf("server: the examples of %s's properties: %w", schema.Name, err)
 	}
 	return t, nil
+}
+
+// answerExample returns the properties of the example of op's 200 answer;
+// none when the contract gives no example.
+func answerExample(op *rules.Operation) (map[string]json.RawMessage, error) {
+	resp := op.Response(http.StatusOK)
+	if resp == nil || resp.Example == "" {
+		return nil, nil
+	}
+	var m map[string]json.RawMessage
+	if err := json.Unmarshal([]byte(resp.Example), &m); err != nil {
+		return nil, fmt.Errorf("server: %s: the example of the 200 answer: %w", op.ID, err)
+	}
+	return m, nil
 }
 
 // knows reports whether appKey is a configured app.

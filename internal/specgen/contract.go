@@ -250,6 +250,12 @@ func responseLiteral(status int, r *openapi3.Response) (string, error) {
 			if err != nil {
 				return "", fmt.Errorf("header %s: %w", name, err)
 			}
+			// The stub sends every required header with this value and has
+			// none of its own: an empty one would break every such answer
+			// with nothing naming the cause.
+			if ex == "" && h.Required {
+				return "", fmt.Errorf("required header %s has neither an example nor a single-value enum: the stub cannot send it", name)
+			}
 			hs = append(hs, fmt.Sprintf("{Name: %q, Required: %t, Example: %q}", name, h.Required, ex))
 		}
 		b.WriteString("Headers: []rules.Header{" + strings.Join(hs, ", ") + "},\n")
@@ -260,7 +266,8 @@ func responseLiteral(status int, r *openapi3.Response) (string, error) {
 
 // headerExample is the value a server sends for a documented header when
 // it has none of its own: the header's example, its schema's, or the one
-// value its enum allows.
+// value its enum allows; "" when there is none (responseLiteral refuses
+// that for a required header).
 func headerExample(h *openapi3.Header) (string, error) {
 	var v any
 	switch {
