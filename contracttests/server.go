@@ -92,7 +92,10 @@ func runServer(t *testing.T, target Target, fixedOnly bool) {
 	hc.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
 	target.HTTPClient = &hc
 	h := &harness{target: target}
-	cases := serverCases()
+	cases, err := serverCases()
+	if err != nil {
+		t.Fatal(err)
+	}
 	var notDriven []string
 	if !fixedOnly {
 		g, err := newGenerator(target)

@@ -31,8 +31,11 @@ type serverCase struct {
 // bigBody is over the cap (x-max-body-bytes) the spec documents for 413.
 var bigBody = mustJSON(map[string]string{"app_key": strings.Repeat("k", overTheCap()), "app_secret": "s"})
 
-func serverCases() []serverCase {
-	return append(tokenByAkSkCases(), applyTokenCases()...)
+// serverCases are the fixed cases. err names a value of the contract they
+// probe that the contract no longer has (a specGap): they need revisiting.
+func serverCases() (cs []serverCase, err error) {
+	defer catchSpecGap(&err)
+	return append(tokenByAkSkCases(), applyTokenCases()...), nil
 }
 
 func tokenByAkSkCases() []serverCase {
@@ -106,6 +109,7 @@ func applyTokenCases() []serverCase {
 		}
 	}
 	valid := with(func(map[string]any) {})
+	badLocale := localeWithACountry() // read now: a specGap here fails serverCases, not a request
 	raw := func(s string) func(*harness) []byte { return func(*harness) []byte { return []byte(s) } }
 	setHeader := func(k, v string) func(http.Header) { return func(h http.Header) { h.Set(k, v) } }
 	delHeader := func(k string) func(http.Header) { return func(h http.Header) { h.Del(k) } }
@@ -125,7 +129,7 @@ func applyTokenCases() []serverCase {
 
 		{op: opApplyToken, status: 400, name: fmt.Sprintf("userId of %d characters", userIDMaxLength()+1), send: post(with(func(b map[string]any) { b["userId"] = strings.Repeat("u", userIDMaxLength()+1) }), nil)},
 		{op: opApplyToken, status: 400, name: "userId empty", send: post(with(func(b map[string]any) { b["userId"] = "" }), nil)},
-		{op: opApplyToken, status: 400, name: "locale with a country", send: post(with(func(b map[string]any) { b["locale"] = localeWithACountry() }), nil)},
+		{op: opApplyToken, status: 400, name: "locale with a country", send: post(with(func(b map[string]any) { b["locale"] = badLocale }), nil)},
 		{op: opApplyToken, status: 400, name: "userName missing", send: post(with(func(b map[string]any) { delete(b, "userName") }), nil)},
 		{op: opApplyToken, status: 400, name: "channelId a number", send: post(with(func(b map[string]any) { b["channelId"] = 7 }), nil)},
 		{op: opApplyToken, status: 400, name: "not JSON", send: post(raw(`{"userId":`), nil)},

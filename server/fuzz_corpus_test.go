@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/aicc-kit/applytoken/internal/battery"
+	"github.com/aicc-kit/applytoken/openapi"
 )
 
 // fuzzSeeds returns the seeds of the fuzz target for path, taken from the
@@ -22,12 +23,16 @@ func fuzzSeeds(tb testing.TB, path string, headers ...string) [][]any {
 	tb.Helper()
 	// Of the long bodies, the longest within the cap and the shortest
 	// beyond it.
-	within, beyond := 0, 0
+	op := openapi.OperationAt(http.MethodPost, path)
+	if op == nil {
+		tb.Fatalf("the contract has no POST %s", path)
+	}
+	within, beyond, limit := 0, 0, maxBody(tb, op.ID)
 	for _, c := range battery.Cases() {
 		if c.Path != path {
 			continue
 		}
-		if n := len(c.Body); n <= maxBody {
+		if n := len(c.Body); n <= limit {
 			within = max(within, n)
 		} else if beyond == 0 || n < beyond {
 			beyond = n

@@ -30,13 +30,24 @@ type harness struct {
 	log   *stubproc.Buffer
 }
 
-// maxBody is the contract's cap on a request body (x-max-body-bytes).
-var maxBody = int(contract.ApplyToken.Body.MaxBytes)
+// maxBody is the contract's cap on a request body of the operation id
+// (x-max-body-bytes). Each operation has its own: a vendor change may
+// lower one and not the other.
+func maxBody(t testing.TB, id string) int {
+	t.Helper()
+	op := openapi.Operation(id)
+	if op == nil || op.Body == nil || op.Body.MaxBytes <= 0 {
+		t.Fatalf("the contract's %s has no body with a cap (x-max-body-bytes), which these tests probe", id)
+	}
+	return int(op.Body.MaxBytes)
+}
 
 // specValues are the contract's values the tests probe, read from
 // gen/contract rather than restated: userId's maxLength, locale's
 // pattern, and X-Token-Expire's bounds and default, in seconds.
 type specValues struct {
+	// tokenMaxBody and applyMaxBody are each operation's body cap.
+	tokenMaxBody, applyMaxBody          int
 	userIDMax                           int
 	locale                              *rules.Pattern
 	expireMin, expireMax, expireDefault int64
@@ -59,6 +70,8 @@ func readSpec(t testing.TB) specValues {
 		t.Fatalf("the contract's locale has no pattern, which these tests probe")
 	}
 	return specValues{
+		tokenMaxBody:  maxBody(t, contract.OpTokenByAkSk),
+		applyMaxBody:  maxBody(t, contract.OpApplyToken),
 		userIDMax:     spectest.MaxLength(t, spectest.Property(t, contract.OpApplyToken, "userId"), "userId"),
 		locale:        locale.Pattern,
 		expireMin:     int64(*expire.Minimum),

@@ -62,7 +62,7 @@ func TestJournal(t *testing.T) {
 			"applyToken POST 401 body-unchecked []"},
 		{h.applyRequest(canary, applyBody(nil)), nil,
 			"applyToken POST 403 body-unchecked []"},
-		{h.applyRequest(access, []byte(`{"userId":`+repeat(" ", maxBody)+`"x"}`)), nil,
+		{h.applyRequest(access, []byte(`{"userId":`+repeat(" ", maxBody(t, applyOp))+`"x"}`)), nil,
 			"applyToken POST 413 body-unchecked [body::maxBytes]"},
 		{h.request(http.MethodPost, openapi.TokenByAkSkPath, twice, bytes.NewReader(credentials(demoKey, demoSecret))), nil,
 			"tokenByAkSk POST 400 [header:X-Token-Expire:repeated]"},

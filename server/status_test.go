@@ -151,7 +151,7 @@ func tokenByAkSkRows(sv specValues) []statusRow {
 			return h.tokenRequest(demoKey, demoSecret, "")
 		}
 	}
-	big := string(credentials(repeat("k", maxBody+6<<10), "s"))
+	big := string(credentials(repeat("k", sv.tokenMaxBody+6<<10), "s"))
 	// configured is a default lifetime in the header's bounds other than
 	// the contract's.
 	configured := sv.expireDefault + 1
@@ -167,7 +167,7 @@ func tokenByAkSkRows(sv specValues) []statusRow {
 		{op: tokenOp, status: 413, name: "6 KiB over the cap, chunked", send: func(h *harness) *http.Request {
 			return h.request(http.MethodPost, openapi.TokenByAkSkPath, http.Header{"Content-Type": {"application/json"}}, hiddenLength{strings.NewReader(big)})
 		}},
-		{op: tokenOp, status: 413, name: "one byte over the cap, not JSON", send: post(nil, repeat("x", maxBody+1))},
+		{op: tokenOp, status: 413, name: "one byte over the cap, not JSON", send: post(nil, repeat("x", sv.tokenMaxBody+1))},
 		{op: tokenOp, status: 413, name: "over the cap with a bad X-Token-Expire", send: post(http.Header{"Content-Type": {"application/json"}, "X-Token-Expire": {"ten"}}, big)},
 
 		{op: tokenOp, status: 400, name: "not JSON", send: post(nil, `{"app_key":`)},
@@ -283,9 +283,9 @@ func applyTokenRows(sv specValues) []statusRow {
 			return req
 		}
 	}
-	big := applyBody(field("userName", repeat("n", maxBody+6<<10)))
+	big := applyBody(field("userName", repeat("n", sv.applyMaxBody+6<<10)))
 	exact := applyBody(field("pad", ""))
-	exact = applyBody(field("pad", repeat("p", maxBody-len(exact))))
+	exact = applyBody(field("pad", repeat("p", sv.applyMaxBody-len(exact))))
 	ap := openapi.ApplyTokenPath
 
 	return []statusRow{
@@ -362,7 +362,7 @@ func applyTokenRows(sv specValues) []statusRow {
 		{op: applyOp, status: 413, name: "6 KiB over the cap, chunked", send: func(h *harness) *http.Request {
 			return h.request(http.MethodPost, ap, authHeader(demoKey, h.accessToken(demoKey, demoSecret)), hiddenLength{bytes.NewReader(big)})
 		}},
-		{op: applyOp, status: 413, name: "one byte over the cap, not JSON", send: raw(repeat("x", maxBody+1), nil)},
+		{op: applyOp, status: 413, name: "one byte over the cap, not JSON", send: raw(repeat("x", sv.applyMaxBody+1), nil)},
 		{op: applyOp, status: 413, name: "injected", send: faulty(413)},
 
 		{op: applyOp, status: 400, name: fmt.Sprintf("userId of %d characters, maxLength+8", sv.userIDMax+8), send: with(field("userId", canary+repeat("u", sv.userIDMax+8-len(canary))), nil)},

@@ -17,6 +17,9 @@ import (
 // TestCases checks the battery itself: large enough, names unique, every
 // status it claims consistent with its Validation.
 func TestCases(t *testing.T) {
+	for _, gap := range battery.Gaps() {
+		t.Errorf("battery: %s", gap)
+	}
 	cs := battery.Cases()
 	if len(cs) < 200 {
 		t.Errorf("%d cases; want at least 200", len(cs))

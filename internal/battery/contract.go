@@ -26,6 +26,34 @@ type operation struct {
 	header func() http.Header
 	// outcome is the status of a body the schema accepts.
 	outcome func(fields map[string]any) int
+	// gaps name what the contract asks of the battery that it cannot
+	// derive cases for yet (see Gaps).
+	gaps []string
+}
+
+// gap records something of op's contract the battery derives no cases
+// for: a test fails naming it (Gaps), where a panic would kill every
+// test binary that uses the battery.
+func (op *operation) gap(format string, args ...any) {
+	op.gaps = append(op.gaps, op.id+": "+fmt.Sprintf(format, args...))
+}
+
+// withParams wraps a header function so that its header also carries
+// every required parameter of op (credentials apart) with a valid value,
+// so that the cases varying anything else meet no missing parameter.
+func (op *operation) withParams(header func() http.Header) func() http.Header {
+	return func() http.Header {
+		h := header()
+		for _, p := range op.params {
+			if !p.Required {
+				continue
+			}
+			if v, ok := paramValue(p); ok {
+				h[p.Name] = []string{v}
+			}
+		}
+		return h
+	}
 }
 
 // operations reads both operations from the contract (gen/contract,
@@ -64,6 +92,12 @@ func operations() []*operation {
 			}
 		default:
 			panic(fmt.Sprintf("battery: the contract's operation %q is new to the battery", op.id))
+		}
+		op.header = op.withParams(op.header)
+		for _, p := range op.params {
+			if _, ok := paramValue(p); p.Required && !ok {
+				op.gap("the battery finds no valid value for the required header %s, which every case must carry; teach it", p.Name)
+			}
 		}
 		ops = append(ops, op)
 	}

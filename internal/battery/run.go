@@ -20,9 +20,13 @@ import (
 // serving the demo configuration) and checks each answer: its status,
 // its keeping to the contract (spectest.Check: the Error body on every
 // non-200, the headers each status requires), and that it came within
-// MaxTime.
+// MaxTime. Each of Gaps fails it too, by name: what the battery does not
+// reach is not checked.
 func Run(t *testing.T, base string) {
 	t.Helper()
+	for _, gap := range Gaps() {
+		t.Errorf("battery: %s", gap)
+	}
 	hc := &http.Client{
 		Timeout:       MaxTime,
 		Transport:     &http.Transport{MaxIdleConnsPerHost: 4},
