@@ -40,12 +40,14 @@ func fieldCases(op *operation) []Case {
 	for _, f := range op.example {
 		prop := op.body.Property(f.name)
 		switch {
-		case prop != nil && prop.Type == rules.TypeString:
+		case prop == nil:
+			op.gap("the battery derives no cases for body property %s, which has no schema; teach it", f.name)
+		case prop.Type == rules.TypeString:
 			cs = append(cs, stringFieldCases(op, f.name, prop)...)
-		case prop != nil && prop.Type == rules.TypeInteger:
+		case prop.Type == rules.TypeInteger:
 			cs = append(cs, integerFieldCases(op, f.name, prop)...)
 		default:
-			op.gap("the battery derives no cases for body property %s of type %s; teach it", f.name, typeOf(prop))
+			op.gap("the battery derives no cases for body property %s, %s; teach it", f.name, prop.Type)
 		}
 	}
 	return cs
@@ -290,34 +292,10 @@ func paramCases(op *operation) []Case {
 		case p.Schema.Type == rules.TypeString:
 			cs = append(cs, stringParamCases(op, p)...)
 		default:
-			op.gap("the battery derives no cases for header %s of type %s; teach it", p.Name, typeOf(p.Schema))
+			op.gap("the battery derives no cases for header %s, %s; teach it", p.Name, p.Schema.Type)
 		}
 	}
 	return cs
-}
-
-// typeOf names a schema's type for a gap's message, as the spec spells it.
-func typeOf(s *rules.Schema) string {
-	if s == nil {
-		return "none"
-	}
-	switch s.Type {
-	case rules.TypeAny:
-		return "any"
-	case rules.TypeString:
-		return "string"
-	case rules.TypeInteger:
-		return "integer"
-	case rules.TypeNumber:
-		return "number"
-	case rules.TypeBoolean:
-		return "boolean"
-	case rules.TypeObject:
-		return "object"
-	case rules.TypeArray:
-		return "array"
-	}
-	return fmt.Sprintf("type %d", s.Type)
 }
 
 // paramCase is op's valid request with header parameter name's lines

@@ -26,6 +26,14 @@ const (
 var typeNames = [...]string{TypeAny: "any value", TypeString: "a string", TypeInteger: "an integer",
 	TypeNumber: "a number", TypeBoolean: "a boolean", TypeObject: "an object", TypeArray: "an array"}
 
+// String names t as the violations do: "a string", "an integer".
+func (t Type) String() string {
+	if int(t) < len(typeNames) {
+		return typeNames[t]
+	}
+	return "an unknown type"
+}
+
 // Schema is a JSON schema of the contract, with the keywords
 // internal/specgen compiles; it refuses the others, so that no keyword is
 // silently left unchecked.
