@@ -5,11 +5,15 @@
 // reads the models oapi-codegen wrote, so the two agree on every Go name.
 //
 //	go run ./internal/specgen -spec openapi/applytoken.yaml -gen gen
+//	go run ./internal/specgen -spec openapi/applytoken.yaml -check
 //
 // It compiles or refuses: a keyword, parameter place or pattern construct
 // that package rules does not check stops it with the schema and keyword
 // named, so that a contract change it cannot follow fails `make generate`
-// instead of going unchecked.
+// instead of going unchecked. With -check it compiles the rules and writes
+// nothing: gen/generate.go runs that before oapi-codegen, so a contract
+// specgen refuses leaves gen/ as it was, instead of new models beside
+// stale rules that still build.
 package main
 
 import (
@@ -23,11 +27,29 @@ import (
 func main() {
 	spec := flag.String("spec", "openapi/applytoken.yaml", "the contract")
 	genDir := flag.String("gen", "gen", "the gen/ directory to write into")
+	check := flag.Bool("check", false, "compile the rules and write nothing")
 	flag.Parse()
-	if err := run(*spec, *genDir); err != nil {
+	var err error
+	if *check {
+		err = checkSpec(*spec)
+	} else {
+		err = run(*spec, *genDir)
+	}
+	if err != nil {
 		fmt.Fprintf(os.Stderr, "specgen: %v\n", err)
 		os.Exit(1)
 	}
+}
+
+// checkSpec is what run refuses before it needs gen/: the contract's
+// loading and its rules.
+func checkSpec(spec string) error {
+	c, err := load(spec)
+	if err != nil {
+		return err
+	}
+	_, err = c.contractFile()
+	return err
 }
 
 func run(spec, genDir string) error {
