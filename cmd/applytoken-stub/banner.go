@@ -22,12 +22,29 @@ const (
 // printBanner prints where the stub listens and a curl session to paste
 // into a shell: tokenByAkSk, then applyToken with the AccessToken taken
 // from the first answer by sed, so nothing beyond curl and a POSIX shell
-// is needed. The session ends at the first blank line after it.
+// is needed. The session ends at the first blank line after it. With no
+// channel enabled applyToken issues no token, so there is no session to
+// offer: the banner says so, and how to enable one, instead.
 //
 // Only the demo secret is ever printed. With other credentials the session
 // reads the secret from $APP_SECRET, so it stays out of terminals and CI
 // logs.
 func printBanner(w io.Writer, base string, tls bool, cfg server.Config) {
+	fmt.Fprintf(w, "applytoken-stub listening on %s\n", base)
+	fmt.Fprintf(w, "  contract: %s/openapi.yaml\n  docs:     %s/docs\n  health:   %s/healthz\n\n", base, base, base)
+	if channel, ok := sessionChannel(cfg); ok {
+		printSession(w, base, tls, cfg, channel)
+	} else {
+		fmt.Fprintln(w, "No channel is enabled, so applyToken issues no token. Enable one, e.g. with")
+		fmt.Fprintln(w, "APPLYTOKEN_CHANNELS=sales or \"channels: {sales: true}\" in the -config file,")
+		fmt.Fprintln(w, "and start the stub again for a curl session to paste.")
+	}
+	fmt.Fprintln(w)
+	fmt.Fprintln(w, "Stop with Ctrl-C.")
+}
+
+// printSession prints the curl session of printBanner, for channel.
+func printSession(w io.Writer, base string, tls bool, cfg server.Config, channel string) {
 	key, demo := sessionKey(cfg)
 	credentials := `{"app_key":` + jsonString(key) + `,"app_secret":`
 	if demo {
@@ -35,10 +52,8 @@ func printBanner(w io.Writer, base string, tls bool, cfg server.Config) {
 	} else {
 		credentials = shellQuote(credentials+`"`) + `"$APP_SECRET"` + shellQuote(`"}`)
 	}
-	apply := `{"userId":"user-0001","userName":"Alice","channelId":` + jsonString(sessionChannel(cfg)) + `,"locale":"en"}`
+	apply := `{"userId":"user-0001","userName":"Alice","channelId":` + jsonString(channel) + `,"locale":"en"}`
 
-	fmt.Fprintf(w, "applytoken-stub listening on %s\n", base)
-	fmt.Fprintf(w, "  contract: %s/openapi.yaml\n  docs:     %s/docs\n  health:   %s/healthz\n\n", base, base, base)
 	fmt.Fprintln(w, "Try the token chain (paste into a shell):")
 	fmt.Fprintln(w)
 	if tls {
@@ -56,8 +71,6 @@ func printBanner(w io.Writer, base string, tls bool, cfg server.Config) {
 	fmt.Fprintf(w, "  -H \"Authorization: Bearer $TOKEN\" \\\n")
 	fmt.Fprintf(w, "  -H 'Content-Type: application/json; charset=UTF-8' \\\n")
 	fmt.Fprintf(w, "  -d %s\n", shellQuote(apply))
-	fmt.Fprintln(w)
-	fmt.Fprintln(w, "Stop with Ctrl-C.")
 }
 
 // sessionKey picks the demo app when it is configured with its demo
@@ -70,17 +83,18 @@ func sessionKey(cfg server.Config) (key string, demo bool) {
 }
 
 // sessionChannel picks demo-channel when it is enabled, and otherwise the
-// first enabled channel in order.
-func sessionChannel(cfg server.Config) string {
+// first enabled channel in order. It reports false when none is enabled:
+// applyToken then refuses every channelId.
+func sessionChannel(cfg server.Config) (string, bool) {
 	if cfg.Channels[demoChannel] {
-		return demoChannel
+		return demoChannel, true
 	}
 	for _, id := range slices.Sorted(maps.Keys(cfg.Channels)) {
 		if cfg.Channels[id] {
-			return id
+			return id, true
 		}
 	}
-	return demoChannel
+	return "", false
 }
 
 func jsonString(s string) string {

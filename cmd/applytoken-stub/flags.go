@@ -7,6 +7,7 @@ import (
 	"io"
 	"log/slog"
 	"net"
+	"strings"
 	"time"
 )
 
@@ -112,7 +113,8 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	fs.IntVar(&o.maxHeaderBytes, "max-header-bytes", 16<<10, "cap on a request's header `bytes`")
 	fs.BoolVar(&o.controls, "controls", false, "serve test controls under /_stub/ (fail-next, channel, advance, requests) and the later-call stand-in; never in production")
 	fs.BoolVar(&o.failOnViolation, "fail-on-violation", false, "on stop, print every contract rule the requests broke to stderr, and exit 3 if one did")
-	fs.TextVar(&o.logLevel, "log-level", slog.LevelInfo, "access log `level`: debug, info, warn or error")
+	o.logLevel = slog.LevelInfo
+	fs.Var(levelFlag{&o.logLevel}, "log-level", "access log `level`: debug, info, warn or error")
 	fs.BoolVar(&o.version, "version", false, "print the module version and the contract's info.version, then exit")
 	if err := fs.Parse(args); err != nil {
 		return o, err
@@ -144,4 +146,21 @@ func (o *options) check() error {
 		return fmt.Errorf("-max-header-bytes must be at least 1024, got %d", o.maxHeaderBytes)
 	}
 	return nil
+}
+
+// levelFlag is -log-level. It takes what slog.Level's UnmarshalText takes
+// (a name in any case, with an offset such as info+2 or not) but prints in
+// lower case, so that -h gives the default as "info", in the words of the
+// flag's usage, where slog.Level would print "INFO".
+type levelFlag struct{ level *slog.Level }
+
+func (f levelFlag) Set(s string) error { return f.level.UnmarshalText([]byte(s)) }
+
+// String is "" for the zero levelFlag, as flag.PrintDefaults needs: it
+// prints a default only when it differs from the zero value's String.
+func (f levelFlag) String() string {
+	if f.level == nil {
+		return ""
+	}
+	return strings.ToLower(f.level.String())
 }

@@ -18,6 +18,8 @@
 // AICC_APP_SECRET, never from flags, and are never printed. With -json the
 // result is one JSON object, {"token": "...", "expiry": "<RFC 3339>"}.
 // -version prints the module version and the contract's info.version.
+// -timeout (30s unless set) bounds the whole run, both calls together; no
+// call has a cap of its own, so a slow server can be given minutes.
 //
 // Exit codes:
 //
@@ -38,6 +40,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"net/http"
 	"os"
 	"os/signal"
 	"time"
@@ -75,7 +78,7 @@ func run(args []string, getenv func(string) string, stdout, stderr io.Writer) in
 	var (
 		base    = fs.String("base", "", "scheme and host of the AICC domain, e.g. https://service.besclouds.com (required)")
 		asJSON  = fs.Bool("json", false, "print the result as a JSON object")
-		timeout = fs.Duration("timeout", 30*time.Second, "give up after this long")
+		timeout = fs.Duration("timeout", 30*time.Second, "give up after this long, both calls together")
 		showVer = fs.Bool("version", false, "print the module version and the contract's info.version, then exit")
 	)
 	reqFlags := newRequestFlags(fs, openapi.Operation(openapi.ApplyToken).Body.Schema)
@@ -119,7 +122,7 @@ func run(args []string, getenv func(string) string, stdout, stderr io.Writer) in
 	if err != nil {
 		return usageError(stderr, "the request: "+err.Error())
 	}
-	c, err := client.New(*base, client.WithCredentials(appKey, appSecret), client.WithUserAgent(userAgent))
+	c, err := client.New(*base, client.WithCredentials(appKey, appSecret), client.WithUserAgent(userAgent), client.WithHTTPClient(httpClient()))
 	if err != nil {
 		return usageError(stderr, err.Error())
 	}
@@ -138,6 +141,20 @@ func run(args []string, getenv func(string) string, stdout, stderr io.Writer) in
 		return exitOther
 	}
 	return exitOK
+}
+
+// httpClient is the client package's default but for its Timeout: that
+// default bounds each call to 30 seconds, so that a -timeout above 30s
+// would not give a slow server its time. Here run's context, from
+// -timeout, is the one bound. Like the default it follows no redirect, so
+// that neither the app secret in the tokenByAkSk body nor x-app-key is
+// replayed to another host.
+func httpClient() *http.Client {
+	return &http.Client{
+		CheckRedirect: func(*http.Request, []*http.Request) error {
+			return http.ErrUseLastResponse
+		},
+	}
 }
 
 func usageError(stderr io.Writer, msg string) int {
