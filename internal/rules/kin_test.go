@@ -10,6 +10,7 @@ import (
 	"math/rand/v2"
 	"net/http"
 	"net/http/httptest"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -304,34 +305,82 @@ func TestRulesMatchKin(t *testing.T) {
 
 // TestDifferentialHasTeeth: each mutant of the contract's rules (a copy
 // of an operation with one rule changed) must be told from kin-openapi by
-// some input of the generated table.
+// some input of the generated table. Each mutant says which rule it
+// changes (needs) and checks that the operation has it (has): a rule the
+// contract has lost, or already has the mutant's way, would leave the
+// mutant equal to the contract, and the table would take the blame for
+// not telling them apart.
 func TestDifferentialHasTeeth(t *testing.T) {
 	table := generated()
-	prop := func(op *rules.Operation, name string) *rules.Schema { return op.Body.Schema.Properties[name] }
 	for name, m := range map[string]struct {
 		op     string
+		needs  string
+		has    func(op *rules.Operation) bool
 		mutate func(op *rules.Operation)
 	}{
-		"userId one longer":        {openapi.ApplyToken, func(op *rules.Operation) { *prop(op, "userId").MaxLength++ }},
-		"userName may be empty":    {openapi.ApplyToken, func(op *rules.Operation) { prop(op, "userName").MinLength = 0 }},
-		"locale without a pattern": {openapi.ApplyToken, func(op *rules.Operation) { prop(op, "locale").Pattern = nil }},
-		"locale not required": {openapi.ApplyToken, func(op *rules.Operation) {
-			op.Body.Schema.Required = slices.DeleteFunc(op.Body.Schema.Required, func(s string) bool { return s == "locale" })
-		}},
-		"x-app-key may be empty":       {openapi.ApplyToken, func(op *rules.Operation) { op.Params[0].Schema.MinLength = 0 }},
-		"X-Token-Expire from one less": {openapi.TokenByAkSk, func(op *rules.Operation) { *op.Params[0].Schema.Minimum-- }},
-		"X-Token-Expire to one more":   {openapi.TokenByAkSk, func(op *rules.Operation) { *op.Params[0].Schema.Maximum++ }},
-		"X-Token-Expire required":      {openapi.TokenByAkSk, func(op *rules.Operation) { op.Params[0].Required = true }},
-		"text/plain taken":             {openapi.TokenByAkSk, func(op *rules.Operation) { op.Body.ContentTypes = append(op.Body.ContentTypes, "text/plain") }},
-		"body optional":                {openapi.TokenByAkSk, func(op *rules.Operation) { op.Body.Required = false }},
-		"app_secret nullable":          {openapi.TokenByAkSk, func(op *rules.Operation) { prop(op, "app_secret").Nullable = true }},
-		"Bearer not required": {openapi.ApplyToken, func(op *rules.Operation) {
-			op.Security = [][]*rules.SecurityScheme{{op.Security[0][0]}}
-		}},
+		"userId one longer": {openapi.ApplyToken, "userId with a maxLength",
+			withProperty("userId", func(p *rules.Schema) bool { return p.MaxLength != nil }),
+			func(op *rules.Operation) { *property(op, "userId").MaxLength++ }},
+		"userName may be empty": {openapi.ApplyToken, `userName whose only rule against "" is a minLength above 0`,
+			withProperty("userName", func(p *rules.Schema) bool {
+				without := *p
+				without.MinLength = 0
+				return p.MinLength > 0 && len(without.CheckValue("userName", "")) == 0
+			}),
+			func(op *rules.Operation) { property(op, "userName").MinLength = 0 }},
+		"locale without a pattern": {openapi.ApplyToken, "locale with a pattern",
+			withProperty("locale", func(p *rules.Schema) bool { return p.Pattern != nil }),
+			func(op *rules.Operation) { property(op, "locale").Pattern = nil }},
+		"locale not required": {openapi.ApplyToken, "locale required",
+			func(op *rules.Operation) bool {
+				return property(op, "locale") != nil && slices.Contains(op.Body.Schema.Required, "locale")
+			},
+			func(op *rules.Operation) {
+				op.Body.Schema.Required = slices.DeleteFunc(op.Body.Schema.Required, func(s string) bool { return s == "locale" })
+			}},
+		"x-app-key may be empty": {openapi.ApplyToken, "a header x-app-key with a minLength above 0",
+			withParam("x-app-key", func(p *rules.Param) bool { return p.Schema.MinLength > 0 }),
+			func(op *rules.Operation) { param(op, "x-app-key").Schema.MinLength = 0 }},
+		"X-Token-Expire from one less": {openapi.TokenByAkSk, "a header X-Token-Expire with a minimum",
+			withParam("X-Token-Expire", func(p *rules.Param) bool { return p.Schema.Minimum != nil }),
+			func(op *rules.Operation) { *param(op, "X-Token-Expire").Schema.Minimum-- }},
+		"X-Token-Expire to one more": {openapi.TokenByAkSk, "a header X-Token-Expire with a maximum",
+			withParam("X-Token-Expire", func(p *rules.Param) bool { return p.Schema.Maximum != nil }),
+			func(op *rules.Operation) { *param(op, "X-Token-Expire").Schema.Maximum++ }},
+		"X-Token-Expire required": {openapi.TokenByAkSk, "an optional header X-Token-Expire",
+			withParam("X-Token-Expire", func(p *rules.Param) bool { return !p.Required }),
+			func(op *rules.Operation) { param(op, "X-Token-Expire").Required = true }},
+		"text/plain taken": {openapi.TokenByAkSk, "a body that text/plain does not select (no text/plain, text/* or */*)",
+			func(op *rules.Operation) bool {
+				return op.Body != nil && !slices.ContainsFunc(op.Body.ContentTypes, func(ct string) bool {
+					return slices.Contains([]string{"text/plain", "text/*", "*/*"}, strings.ToLower(ct))
+				})
+			},
+			func(op *rules.Operation) { op.Body.ContentTypes = append(op.Body.ContentTypes, "text/plain") }},
+		"body optional": {openapi.TokenByAkSk, "a required body",
+			func(op *rules.Operation) bool { return op.Body != nil && op.Body.Required },
+			func(op *rules.Operation) { op.Body.Required = false }},
+		"app_secret nullable": {openapi.TokenByAkSk, "app_secret not nullable",
+			withProperty("app_secret", func(p *rules.Schema) bool { return !p.Nullable }),
+			func(op *rules.Operation) { property(op, "app_secret").Nullable = true }},
+		"Bearer not required": {openapi.ApplyToken, "a Bearer scheme in the first security alternative",
+			func(op *rules.Operation) bool {
+				return len(op.Security) > 0 && slices.ContainsFunc(op.Security[0], isBearer)
+			},
+			func(op *rules.Operation) {
+				op.Security = [][]*rules.SecurityScheme{slices.DeleteFunc(slices.Clone(op.Security[0]), isBearer)}
+			}},
 	} {
 		t.Run(name, func(t *testing.T) {
-			mutant := cloneOperation(openapi.Operation(m.op))
+			original := openapi.Operation(m.op)
+			if !m.has(original) {
+				t.Fatalf("mutant %q does not change the contract (it needs %s, which %s no longer has): update the mutant or drop it", name, m.needs, m.op)
+			}
+			mutant := cloneOperation(original)
 			m.mutate(mutant)
+			if reflect.DeepEqual(mutant, original) {
+				t.Fatalf("mutant %q does not change the contract (%s is the same after it; it needs %s): update the mutant or drop it", name, m.op, m.needs)
+			}
 			for _, r := range table {
 				if r.op.ID == m.op {
 					r.op = mutant
@@ -343,6 +392,41 @@ func TestDifferentialHasTeeth(t *testing.T) {
 			t.Errorf("no input tells the mutant from kin-openapi")
 		})
 	}
+}
+
+// property is the named property of op's body schema, or nil.
+func property(op *rules.Operation, name string) *rules.Schema {
+	if op.Body == nil || op.Body.Schema == nil {
+		return nil
+	}
+	return op.Body.Schema.Properties[name]
+}
+
+// withProperty is a mutant's precondition: op's body has the property
+// name, and ok holds of it.
+func withProperty(name string, ok func(p *rules.Schema) bool) func(*rules.Operation) bool {
+	return func(op *rules.Operation) bool { p := property(op, name); return p != nil && ok(p) }
+}
+
+// withParam is a mutant's precondition: op has the header parameter name,
+// and ok holds of it.
+func withParam(name string, ok func(p *rules.Param) bool) func(*rules.Operation) bool {
+	return func(op *rules.Operation) bool { p := param(op, name); return p != nil && ok(p) }
+}
+
+// param is op's header parameter of that name, or nil: found by name, not
+// by place, so that a parameter the contract gains before it moves nothing.
+func param(op *rules.Operation, name string) *rules.Param {
+	for i := range op.Params {
+		if op.Params[i].Name == name {
+			return &op.Params[i]
+		}
+	}
+	return nil
+}
+
+func isBearer(s *rules.SecurityScheme) bool {
+	return s.Type == "http" && strings.EqualFold(s.Scheme, "bearer")
 }
 
 // cloneOperation is a deep copy of op, for a mutant to change.
