@@ -175,25 +175,11 @@ func (g *generator) valid(op *openapi.Op) (genRequest, error) {
 		return r, fmt.Errorf("contracttests: %s has no JSON request body; teach the generator", op.ID)
 	}
 	r.header.Set("Content-Type", op.Body.ContentTypes[0])
-	s := op.Body.Schema
-	for _, name := range slices.Sorted(maps.Keys(s.Properties)) {
-		if v, ok := g.configured(op.ID, name); ok {
-			r.fields[name] = v
-			continue
-		}
-		p := s.Properties[name]
-		if p.Example == "" {
-			if slices.Contains(s.Required, name) {
-				return r, fmt.Errorf("contracttests: %s.%s has no example to start from; add one to the spec", s.Name, name)
-			}
-			continue
-		}
-		var v any
-		if err := json.Unmarshal([]byte(p.Example), &v); err != nil {
-			return r, fmt.Errorf("contracttests: %s.%s: example %s: %v", s.Name, name, p.Example, err)
-		}
-		r.fields[name] = v
+	fields, err := exampleFields(op, func(name string) (any, bool) { return g.configured(op.ID, name) })
+	if err != nil {
+		return r, err
 	}
+	r.fields = fields
 	for _, alt := range op.Security[:min(1, len(op.Security))] {
 		for _, sc := range alt {
 			switch {
@@ -229,6 +215,34 @@ func (g *generator) configured(op, name string) (any, bool) {
 		return g.target.ChannelID, true
 	}
 	return nil, false
+}
+
+// exampleFields is op's body as the contract's examples give it: each
+// property from set where set has a value for it (what the target
+// decides: credentials, channel), else from its example. A required
+// property with neither is an error naming it.
+func exampleFields(op *openapi.Op, set func(name string) (any, bool)) (map[string]any, error) {
+	s := op.Body.Schema
+	fields := map[string]any{}
+	for _, name := range slices.Sorted(maps.Keys(s.Properties)) {
+		if v, ok := set(name); ok {
+			fields[name] = v
+			continue
+		}
+		p := s.Properties[name]
+		if p.Example == "" {
+			if slices.Contains(s.Required, name) {
+				return nil, fmt.Errorf("contracttests: %s.%s has no example to start from; add one to the spec", s.Name, name)
+			}
+			continue
+		}
+		var v any
+		if err := json.Unmarshal([]byte(p.Example), &v); err != nil {
+			return nil, fmt.Errorf("contracttests: %s.%s: example %s: %v", s.Name, name, p.Example, err)
+		}
+		fields[name] = v
+	}
+	return fields, nil
 }
 
 // expect returns the status the spec and the target's configuration owe

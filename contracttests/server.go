@@ -381,9 +381,16 @@ func (h *harness) credentials(key, secret string) []byte {
 	return mustJSON(map[string]string{"app_key": key, "app_secret": secret})
 }
 
-// applyBody is a valid applyToken body for channel.
+// applyBody is a valid applyToken body for channel: the contract's
+// examples, as the generated cases' valid request has them, with channelId
+// channel. applyTokenCases reads it first, so that a required property
+// with no example fails serverCases by name (a specGap), not a request.
 func applyBody(channel string) map[string]any {
-	return map[string]any{"userId": "contract-user", "userName": "Contract Test", "channelId": channel, "locale": "en"}
+	b, err := exampleFields(openapi.Operation(opApplyToken), func(name string) (any, bool) { return channel, name == "channelId" })
+	if err != nil {
+		panic(specGap(err.Error()))
+	}
+	return b
 }
 
 func mustJSON(v any) []byte {

@@ -109,7 +109,8 @@ func applyTokenCases() []serverCase {
 		}
 	}
 	valid := with(func(map[string]any) {})
-	badLocale := localeWithACountry() // read now: a specGap here fails serverCases, not a request
+	applyBody("")                     // read now: a specGap here fails serverCases, not a request
+	badLocale := localeWithACountry() // likewise
 	raw := func(s string) func(*harness) []byte { return func(*harness) []byte { return []byte(s) } }
 	setHeader := func(k, v string) func(http.Header) { return func(h http.Header) { h.Set(k, v) } }
 	delHeader := func(k string) func(http.Header) { return func(h http.Header) { h.Del(k) } }

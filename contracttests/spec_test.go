@@ -59,3 +59,42 @@ func TestSpecGapNamesIt(t *testing.T) {
 		t.Errorf("serverCases on the contract as it is: %v", err)
 	}
 }
+
+// TestApplyBodyFromTheExamples: the fixed cases' applyToken body is the
+// contract's examples, so a vendor change to a bound the examples keep
+// to is carried; a required property that loses its example fails
+// serverCases by name. It swaps applyToken's body schema for the length
+// of the test (not parallel).
+func TestApplyBodyFromTheExamples(t *testing.T) {
+	op := openapi.Operation(opApplyToken)
+	b := applyBody("sales")
+	for name, p := range op.Body.Schema.Properties {
+		if name == "channelId" {
+			if b[name] != "sales" {
+				t.Errorf("channelId %v; want the channel asked for", b[name])
+			}
+			continue
+		}
+		if want := strings.Trim(p.Example, `"`); b[name] != want {
+			t.Errorf("%s %v; want its example %s", name, b[name], p.Example)
+		}
+	}
+
+	saved := op.Body
+	t.Cleanup(func() { op.Body = saved })
+	body, schema := *saved, *saved.Schema
+	schema.Properties = map[string]*rules.Schema{}
+	for name, p := range saved.Schema.Properties {
+		c := *p
+		if name == "userName" {
+			c.Example = ""
+		}
+		schema.Properties[name] = &c
+	}
+	body.Schema = &schema
+	op.Body = &body
+	const want = "ApplyTokenRequest.userName has no example to start from; add one to the spec"
+	if _, err := serverCases(); err == nil || !strings.Contains(err.Error(), want) {
+		t.Errorf("serverCases: %v; want an error saying %q", err, want)
+	}
+}
