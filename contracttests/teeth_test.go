@@ -146,7 +146,7 @@ func mutants() (ms map[string]mutant, err error) {
 			}
 			return ok
 		}), want: "userId of the wrong type: an integer: status 200; want 400", fixedMiss: true,
-			needs: []fact{ofType("userId", rules.TypeString), taking("userId", "7")}}, // 7: the generated cases' integer (jsonTypes)
+			needs: []fact{ofType("userId", rules.TypeString), taking("userId", fmt.Sprint(jsonTypeValue(rules.TypeInteger)))}}, // the generated cases' integer, as a string
 		"unknown property refused": {wrap: editBody(func(m map[string]any) bool {
 			for k := range m {
 				if !knownProperty[k] {
@@ -299,6 +299,17 @@ func taking(name, v string) fact {
 		}
 		return ""
 	})
+}
+
+// jsonTypeValue is the value of type t the generated cases send
+// (jsonTypes).
+func jsonTypeValue(t rules.Type) any {
+	for _, w := range jsonTypes {
+		if w.t == t {
+			return w.value
+		}
+	}
+	panic(fmt.Sprintf("jsonTypes has no %v", t))
 }
 
 // refusing is the fact that name's schema refuses v.

@@ -10,8 +10,9 @@
 // `make generate` after changing the spec, and `make check-generated` to
 // prove the committed files match it. The generators' versions are pinned
 // in go.mod (oapi-codegen through tools.go), so the files come out
-// byte-identical on every machine. specgen -check runs first, so that a
-// contract it refuses stops `make generate` before anything is written.
+// byte-identical on every machine. specgen -check runs first, so that what
+// specgen refuses of the contract alone stops `make generate` before
+// anything is written.
 package gen
 
 //go:generate go run ../internal/specgen -spec ../openapi/applytoken.yaml -check

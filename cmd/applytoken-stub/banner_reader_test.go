@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
+	"os"
 	"os/exec"
 	"regexp"
 	"strings"
@@ -106,13 +107,17 @@ func checkBanner(t *testing.T, text string) banner {
 }
 
 // runSession runs the printed curl session with bash and returns the
-// applyToken answer. It reports false when curl or bash is missing, and
-// the caller then makes the same two requests in Go.
+// applyToken answer. Where bash, curl or sed is missing it reports false
+// (TestBinary then makes the same two requests in Go), saying so; with
+// CI=true, where .ci/run installs them, it fails instead.
 func runSession(t *testing.T, session string, env ...string) (map[string]any, bool) {
 	t.Helper()
 	for _, tool := range []string{"bash", "curl", "sed"} {
 		if _, err := exec.LookPath(tool); err != nil {
-			t.Logf("%s is not installed: the session is replayed in Go instead", tool)
+			if os.Getenv("CI") == "true" {
+				t.Fatalf("%s is not installed, so the banner's curl session cannot be run", tool)
+			}
+			t.Logf("NOT RUN: %s is not installed, so the banner's curl session is not run; CI=true makes this a failure", tool)
 			return nil, false
 		}
 	}

@@ -58,7 +58,7 @@ func TestTimeoutBoundsEachCall(t *testing.T) {
 				t.Fatalf("saw requests to %v; want tokenByAkSk and applyToken", d.left)
 			}
 			for path, left := range d.left {
-				if left <= 0 || left > timeout || left < timeout-5*time.Second {
+				if left <= 0 || left > timeout || left < timeout*9/10 {
 					t.Errorf("%s was sent with %v left; want about -timeout %v", path, left, timeout)
 				}
 			}

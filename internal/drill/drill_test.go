@@ -199,7 +199,10 @@ func (e edit) apply(t *testing.T, dir string) {
 }
 
 // copyModule copies the checkout's files (tracked and untracked, less what
-// .gitignore leaves out) into a temporary directory.
+// .gitignore leaves out) into a temporary directory, and links the
+// installed npm peers there when the checkout has them: they are pinned
+// and no spec change touches them, and the copy's Prism tests need them
+// (with CI=true they fail without).
 func copyModule(t *testing.T, root string) string {
 	t.Helper()
 	dir := t.TempDir()
@@ -223,6 +226,12 @@ func copyModule(t *testing.T, root string) string {
 			t.Fatal(err)
 		}
 		if err := os.WriteFile(dst, b, info.Mode().Perm()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	peers := filepath.Join("contracttests", "peers", "node_modules")
+	if info, err := os.Stat(filepath.Join(root, peers)); err == nil && info.IsDir() {
+		if err := os.Symlink(filepath.Join(root, peers), filepath.Join(dir, peers)); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -10,10 +10,12 @@
 // It compiles or refuses: a keyword, parameter place or pattern construct
 // that package rules does not check stops it with the schema and keyword
 // named, so that a contract change it cannot follow fails `make generate`
-// instead of going unchecked. With -check it compiles the rules and writes
-// nothing: gen/generate.go runs that before oapi-codegen, so a contract
-// specgen refuses leaves gen/ as it was, instead of new models beside
-// stale rules that still build.
+// instead of going unchecked. With -check it compiles the rules, reads the
+// lifetime extensions and writes nothing: gen/generate.go runs that before
+// oapi-codegen, so a contract specgen refuses leaves gen/ as it was,
+// instead of new models beside stale rules that still build. (Only what
+// needs oapi-codegen's models, such as a field's Go type, is refused
+// later.)
 package main
 
 import (
@@ -27,7 +29,7 @@ import (
 func main() {
 	spec := flag.String("spec", "openapi/applytoken.yaml", "the contract")
 	genDir := flag.String("gen", "gen", "the gen/ directory to write into")
-	check := flag.Bool("check", false, "compile the rules and write nothing")
+	check := flag.Bool("check", false, "refuse what run would refuse of the contract alone, and write nothing")
 	flag.Parse()
 	var err error
 	if *check {
@@ -42,14 +44,24 @@ func main() {
 }
 
 // checkSpec is what run refuses before it needs gen/: the contract's
-// loading and its rules.
+// loading, its rules and its lifetime extensions. What depends on the
+// models oapi-codegen writes (a model missing, a field of the wrong type)
+// can only be refused after it.
 func checkSpec(spec string) error {
 	c, err := load(spec)
 	if err != nil {
 		return err
 	}
-	_, err = c.contractFile()
-	return err
+	if _, err := c.contractFile(); err != nil {
+		return err
+	}
+	schemas := c.doc.Components.Schemas
+	for _, name := range sortedKeys(schemas) {
+		if _, _, err := lifetimeOf(name, schemas[name].Value); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 func run(spec, genDir string) error {
