@@ -1,6 +1,8 @@
 package contracttests
 
 import (
+	"encoding/json"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -75,7 +77,11 @@ func TestApplyBodyFromTheExamples(t *testing.T) {
 			}
 			continue
 		}
-		if want := strings.Trim(p.Example, `"`); b[name] != want {
+		var want any
+		if err := json.Unmarshal([]byte(p.Example), &want); err != nil {
+			t.Fatalf("%s's example %s: %v", name, p.Example, err)
+		}
+		if !reflect.DeepEqual(b[name], want) {
 			t.Errorf("%s %v; want its example %s", name, b[name], p.Example)
 		}
 	}

@@ -11,6 +11,9 @@ type change struct {
 	edits      []edit
 	check      string
 	mustFail   map[string][]string
+	// peersMustFail are more of mustFail, for where the npm peers are
+	// installed: the suite's runs through Prism.
+	peersMustFail map[string][]string
 }
 
 const (
@@ -96,6 +99,10 @@ var changes = []change{
 			"contracttests.TestClientAgainstSpecExamples": {"applyToken 429", "tokenByAkSk 429"}, // the client suite's coverage
 			"contracttests.TestSuiteHasTeeth":             {"applyToken 429", "tokenByAkSk 429"}, // the suite fails on every stub, mutant or not
 			"server.TestStatusTable":                      {"applyToken 429", "tokenByAkSk 429"}, // the status table's
+		},
+		peersMustFail: map[string][]string{
+			"contracttests.TestClientAgainstPrismMock": {"applyToken 429", "tokenByAkSk 429"}, // the client suite's coverage, against Prism's mock
+			"contracttests.TestServerBehindPrismProxy": {"applyToken 429", "tokenByAkSk 429"}, // the suite's coverage, through Prism's proxy
 		},
 	},
 }

@@ -43,7 +43,7 @@ func drill(t *testing.T, cs []change, full bool) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	dir := copyModule(t, root)
+	dir, peers := copyModule(t, root)
 	git(t, dir, "init", "-q")
 	git(t, dir, "add", "-A")
 	git(t, dir, "-c", "user.name=drill", "-c", "user.email=drill@localhost", "commit", "-q", "-m", "base")
@@ -81,6 +81,11 @@ func drill(t *testing.T, cs []change, full bool) {
 	for _, c := range cs {
 		for test, names := range c.mustFail {
 			want[test] = append(want[test], names...)
+		}
+		if peers {
+			for test, names := range c.peersMustFail {
+				want[test] = append(want[test], names...)
+			}
 		}
 	}
 	pkgs := []string{"./contracttests/"}
@@ -202,10 +207,10 @@ func (e edit) apply(t *testing.T, dir string) {
 // .gitignore leaves out) into a temporary directory, and links the
 // installed npm peers there when the checkout has them: they are pinned
 // and no spec change touches them, and the copy's Prism tests need them
-// (with CI=true they fail without).
-func copyModule(t *testing.T, root string) string {
+// (with CI=true they fail without). peers reports whether it linked them.
+func copyModule(t *testing.T, root string) (dir string, peers bool) {
 	t.Helper()
-	dir := t.TempDir()
+	dir = t.TempDir()
 	files := git(t, root, "ls-files", "-co", "--exclude-standard")
 	for name := range strings.Lines(files) {
 		name = strings.TrimSpace(name)
@@ -229,13 +234,14 @@ func copyModule(t *testing.T, root string) string {
 			t.Fatal(err)
 		}
 	}
-	peers := filepath.Join("contracttests", "peers", "node_modules")
-	if info, err := os.Stat(filepath.Join(root, peers)); err == nil && info.IsDir() {
-		if err := os.Symlink(filepath.Join(root, peers), filepath.Join(dir, peers)); err != nil {
+	modules := filepath.Join("contracttests", "peers", "node_modules")
+	if info, err := os.Stat(filepath.Join(root, modules)); err == nil && info.IsDir() {
+		if err := os.Symlink(filepath.Join(root, modules), filepath.Join(dir, modules)); err != nil {
 			t.Fatal(err)
 		}
+		return dir, true
 	}
-	return dir
+	return dir, false
 }
 
 func git(t *testing.T, dir string, args ...string) string {
