@@ -418,7 +418,7 @@ func withParam(name string, ok func(p *rules.Param) bool) func(*rules.Operation)
 // by place, so that a parameter the contract gains before it moves nothing.
 func param(op *rules.Operation, name string) *rules.Param {
 	for i := range op.Params {
-		if op.Params[i].Name == name {
+		if strings.EqualFold(op.Params[i].Name, name) { // header names, in any case
 			return &op.Params[i]
 		}
 	}
